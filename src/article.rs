@@ -1,0 +1,76 @@
+//! One input file after the per-file stages: decoded, repaired, cleaned, its fields extracted.
+//!
+//! `Article` is what the per-file stages hand to the batch stages (clustering, canonical choice,
+//! record building). It holds the cleaned body, not the raw bytes.
+
+use std::path::PathBuf;
+
+use crate::extract::Published;
+use crate::repair::Step;
+
+/// A line the boilerplate stage removed, kept for `--explain`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RemovedLine {
+    /// Line number in the decoded file, counting from 1.
+    pub line: usize,
+    /// The rule or feature that removed it.
+    pub reason: String,
+    /// The line's text.
+    pub text: String,
+}
+
+/// What each stage did to one file, carried into the record with `--explain`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Explain {
+    /// Repair steps, in the order they were applied.
+    pub repair: Vec<Step>,
+    /// Lines removed as boilerplate.
+    pub removed: Vec<RemovedLine>,
+    /// Lines taken out of the body as title, byline, date and so on (`"title: 1"`).
+    pub extracted: Vec<String>,
+}
+
+/// One processed input file.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// The path as the walk produced it.
+    pub path: PathBuf,
+    /// Size of the file in bytes.
+    pub bytes: u64,
+    /// The encoding the file was read as.
+    pub encoding: &'static str,
+    /// Invalid byte sequences replaced by U+FFFD while decoding.
+    pub invalid_sequences: usize,
+    /// Hash of the raw bytes (xxh3-64), to recognise an unchanged file.
+    pub content_hash: u64,
+    /// Headline.
+    pub title: Option<String>,
+    /// Standfirst.
+    pub subtitle: Option<String>,
+    /// Author line.
+    pub byline: Option<String>,
+    /// Publication date.
+    pub published: Option<Published>,
+    /// Publishing site named in the text.
+    pub site: Option<String>,
+    /// The cleaned body, one paragraph per entry.
+    pub paragraphs: Vec<String>,
+    /// Places the repair stage changed.
+    pub repairs: usize,
+    /// Non-blank lines removed as boilerplate.
+    pub removed_lines: usize,
+    /// What the stages did, when `--explain` asked for it.
+    pub explain: Option<Explain>,
+}
+
+impl Article {
+    /// The body as the record prints it: paragraphs joined by a blank line.
+    pub fn body(&self) -> String {
+        self.paragraphs.join("\n\n")
+    }
+
+    /// Number of characters in the body, a cheap measure of completeness.
+    pub fn body_chars(&self) -> usize {
+        self.paragraphs.iter().map(|p| p.chars().count()).sum()
+    }
+}

@@ -1,0 +1,227 @@
+//! The command line: clap types, `--help` text with examples, and the conversion from what the
+//! user typed (`Args`) into what the library needs (`Config`). Binary only.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use newsclean::Config;
+
+const INGEST_EXAMPLES: &str = "\
+Examples:
+  # one JSON line per story, for every .txt file under scraped/
+  newsclean ingest scraped/
+
+  # titles of stories that at least three files carry
+  newsclean ingest scraped/ | jq -r 'select(.members | length >= 3) | .title'
+
+  # paths from find, NUL-separated; one record per file, no clustering
+  find scraped -name '*.txt' -mtime -1 -print0 | newsclean ingest --null --no-dedup -";
+
+const TOP_EXAMPLES: &str = "\
+Examples:
+  newsclean ingest scraped/ > stories.jsonl
+  newsclean ingest scraped/ | jq -r '.members[].path'
+  newsclean fix < damaged.txt > repaired.txt
+  newsclean clean scraped/some-article.txt";
+
+/// Turn scraped news-article text files into clean, deduplicated stories (JSON lines on stdout).
+#[derive(Debug, Parser)]
+#[command(name = "newsclean", version, about, after_help = TOP_EXAMPLES)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read articles, repair and clean them, group copies of one story, write one JSON line per story
+    #[command(after_help = INGEST_EXAMPLES)]
+    Ingest(IngestArgs),
+    /// Repair mojibake in text (a file or stdin) and write it to stdout
+    Fix(FixArgs),
+    /// Show one article cleaned, for reading: title, byline, date, then the body
+    Clean(CleanArgs),
+    /// Print a shell completion script to stdout
+    Completions {
+        /// The shell to complete for
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout
+    Man,
+}
+
+/// When to draw a progress bar on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgressMode {
+    /// Only when stderr is a terminal and --quiet is off
+    Auto,
+    /// Always (still on stderr)
+    Always,
+    /// Never
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct IngestArgs {
+    /// Files and directories to read (directories recursively); `-` reads a list of paths from stdin
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// One record per input file: repair, boilerplate and extraction still run, clustering does not
+    #[arg(long)]
+    pub no_dedup: bool,
+
+    /// Records carry what each stage did (repair steps, removed lines, extracted fields)
+    #[arg(long)]
+    pub explain: bool,
+
+    /// Extensions to pick up inside directories, comma-separated; files without an extension are
+    /// always taken, and files named on the command line are taken whatever their extension
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        default_value = "txt"
+    )]
+    pub ext: Vec<String>,
+
+    /// Do not pick up extension-less files inside directories
+    #[arg(long)]
+    pub no_extensionless: bool,
+
+    /// Also enter hidden files and directories (names starting with a dot)
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// Do not follow symbolic links inside directories
+    #[arg(long)]
+    pub no_follow: bool,
+
+    /// Skip files larger than this (bytes, or with a K, M or G suffix)
+    #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
+    pub max_file_size: u64,
+
+    /// With `-`: paths on stdin are separated by NUL bytes (find -print0) instead of newlines
+    #[arg(short = '0', long)]
+    pub null: bool,
+
+    /// Worker threads (default: one per core)
+    #[arg(short, long, value_name = "N", default_value_t = 0)]
+    pub jobs: usize,
+
+    /// Print only errors on stderr: no summary, no skipped-file lines, no progress
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// When to draw a progress bar on stderr
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub progress: ProgressMode,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  newsclean fix < page.txt > page.fixed.txt
+  printf '%s\\n' '{\"text\": \"Caf\u{c3}\u{a9}\"}' | newsclean fix --jsonl")]
+pub struct FixArgs {
+    /// The file to repair; `-` or nothing reads stdin
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Read JSON lines with a "text" field and write them back with the text repaired
+    #[arg(long)]
+    pub jsonl: bool,
+
+    /// Print the repair steps of each changed line on stderr
+    #[arg(long)]
+    pub explain: bool,
+
+    /// Also turn curly quotes into straight ones (changes correct text)
+    #[arg(long)]
+    pub straighten_quotes: bool,
+
+    /// Also fold full-width and half-width characters to normal width (changes correct text)
+    #[arg(long)]
+    pub fold_width: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CleanArgs {
+    /// The article file
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Also list, on stderr, what each stage did
+    #[arg(long)]
+    pub explain: bool,
+
+    /// Skip files larger than this (bytes, or with a K, M or G suffix)
+    #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
+    pub max_file_size: u64,
+}
+
+impl IngestArgs {
+    /// The pipeline configuration this command line asks for.
+    pub fn config(&self) -> Config {
+        let extensions: BTreeSet<String> = self
+            .ext
+            .iter()
+            .map(|e| e.trim().trim_start_matches('.').to_ascii_lowercase())
+            .filter(|e| !e.is_empty())
+            .collect();
+        Config {
+            max_file_bytes: self.max_file_size,
+            extensions,
+            include_extensionless: !self.no_extensionless,
+            include_hidden: self.hidden,
+            follow_links: !self.no_follow,
+            dedup: !self.no_dedup,
+            explain: self.explain,
+            jobs: self.jobs,
+            ..Config::default()
+        }
+    }
+}
+
+/// Parses `4096`, `64K`, `16M`, `1G` (powers of 1024; a trailing `B` or `iB` is allowed).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim().to_ascii_uppercase();
+    let t = t
+        .strip_suffix("IB")
+        .or_else(|| t.strip_suffix('B'))
+        .unwrap_or(&t);
+    let (digits, shift) = match t.chars().last() {
+        Some('K') => (&t[..t.len() - 1], 10),
+        Some('M') => (&t[..t.len() - 1], 20),
+        Some('G') => (&t[..t.len() - 1], 30),
+        _ => (t, 0),
+    };
+    let n: u64 = digits
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a size (try 4096, 64K, 16M or 1G)"))?;
+    n.checked_mul(1u64 << shift)
+        .ok_or_else(|| format!("'{text}' is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes_take_suffixes() {
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert_eq!(parse_size("64k"), Ok(64 * 1024));
+        assert_eq!(parse_size("16M"), Ok(16 << 20));
+        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+        assert!(parse_size("lots").is_err());
+    }
+}

@@ -1,0 +1,35 @@
+//! newsclean: scraped news-article text files in, clean deduplicated stories out.
+//!
+//! The pipeline, one module per stage, in order:
+//!
+//! 1. [`read`] walks the inputs in a stable order and reads each file's bytes (size and binary checks).
+//! 2. [`decode`] turns bytes into text: BOM, UTF-8, UTF-16, legacy encodings via `chardetng`.
+//! 3. [`repair`] undoes mojibake (UTF-8 read through the wrong code page), leaving good text alone.
+//! 4. [`boilerplate`] marks each line as article or site chrome, with a reason.
+//! 5. [`extract`] takes title, byline, date and site out of the kept lines.
+//! 6. [`cluster`] groups the copies and rewrites of one story.
+//! 7. [`canonical`] picks the member whose text becomes the story's body.
+//! 8. [`record`] builds the output record (its doc is the format spec); [`emit`] writes JSON lines.
+//!
+//! [`pipeline`] runs them over a batch in parallel. The library never prints or exits: records go
+//! to a writer the caller passes in, problems and progress to a callback.
+
+pub mod article;
+pub mod boilerplate;
+pub mod canonical;
+pub mod cluster;
+pub mod config;
+pub mod decode;
+pub mod emit;
+pub mod error;
+pub mod extract;
+pub mod pipeline;
+pub mod read;
+pub mod record;
+pub mod repair;
+
+pub use article::Article;
+pub use config::Config;
+pub use error::{FileIssue, IssueKind};
+pub use pipeline::{Event, Summary, ingest, process_bytes, process_file};
+pub use record::Story;

@@ -1,0 +1,318 @@
+//! The `newsclean` binary: parse the command line, run the library, map the outcome to an exit
+//! code (0 ok, 1 some files failed, 2 nothing ran), draw progress on a terminal.
+
+mod cli;
+
+use std::ffi::OsString;
+use std::io::{self, BufRead, BufWriter, IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use clap::{CommandFactory, Parser};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use cli::{Args, CleanArgs, Command, FixArgs, IngestArgs, ProgressMode};
+use newsclean::{Config, Event, pipeline, read, repair};
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(&args) {
+        Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("newsclean: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    match &args.command {
+        Command::Ingest(ingest) => run_ingest(ingest),
+        Command::Fix(fix) => run_fix(fix),
+        Command::Clean(clean) => run_clean(clean),
+        Command::Completions { shell } => {
+            let mut cmd = Args::command();
+            clap_complete::generate(*shell, &mut cmd, "newsclean", &mut io::stdout().lock());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Args::command()).render(&mut io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn run_ingest(args: &IngestArgs) -> anyhow::Result<ExitCode> {
+    let cfg = args.config();
+    let roots = expand_stdin_paths(&args.paths, args.null)?;
+    let inputs = read::collect_inputs(&roots, &cfg);
+
+    let show_progress = match args.progress {
+        ProgressMode::Always => true,
+        ProgressMode::Never => false,
+        ProgressMode::Auto => !args.quiet && io::stderr().is_terminal(),
+    };
+    let bar = if show_progress {
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} files ({per_sec}, eta {eta})",
+            )
+            .expect("progress template is valid"),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let quiet = args.quiet;
+    let on_event = |event: Event| match event {
+        Event::Started { files } => bar.set_length(files as u64),
+        Event::FileDone => bar.inc(1),
+        Event::Issue(issue) => {
+            if !quiet || issue.is_failure() {
+                bar.suspend(|| eprintln!("newsclean: {issue}"));
+            }
+        }
+    };
+
+    let started = Instant::now();
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let summary = pipeline::ingest(&inputs, &cfg, &mut out, &on_event)?;
+    bar.finish_and_clear();
+
+    if !quiet {
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!(
+            "newsclean: {} files, {} stories, {} skipped, {} failed in {:.2}s ({:.1} MB/s)",
+            group_thousands(summary.files),
+            group_thousands(summary.stories),
+            group_thousands(summary.skipped),
+            group_thousands(summary.failed),
+            secs,
+            summary.bytes as f64 / 1e6 / secs.max(1e-9),
+        );
+    }
+    if summary.articles == 0 && summary.failed > 0 {
+        return Ok(ExitCode::from(2));
+    }
+    Ok(if summary.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Replaces a `-` among the paths by the paths listed on stdin (one per line, or NUL-separated).
+fn expand_stdin_paths(paths: &[PathBuf], null_separated: bool) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::with_capacity(paths.len());
+    let mut stdin_used = false;
+    for path in paths {
+        if path.as_os_str() != "-" {
+            out.push(path.clone());
+            continue;
+        }
+        if stdin_used {
+            bail!("`-` (read paths from stdin) can be given only once");
+        }
+        stdin_used = true;
+        let mut bytes = Vec::new();
+        io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .context("cannot read the list of paths from stdin")?;
+        let sep = if null_separated { b'\0' } else { b'\n' };
+        for item in bytes.split(|&b| b == sep) {
+            let item = if null_separated {
+                item
+            } else {
+                item.strip_suffix(b"\r").unwrap_or(item)
+            };
+            if !item.is_empty() {
+                out.push(PathBuf::from(os_string_from_bytes(item.to_vec())));
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(unix)]
+fn os_string_from_bytes(bytes: Vec<u8>) -> OsString {
+    use std::os::unix::ffi::OsStringExt;
+    OsString::from_vec(bytes)
+}
+
+#[cfg(not(unix))]
+fn os_string_from_bytes(bytes: Vec<u8>) -> OsString {
+    OsString::from(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn group_thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn run_fix(args: &FixArgs) -> anyhow::Result<ExitCode> {
+    let opts = repair::RepairOptions {
+        straighten_quotes: args.straighten_quotes,
+        fold_width: args.fold_width,
+    };
+    let input: Box<dyn BufRead> = match &args.file {
+        None => Box::new(io::stdin().lock()),
+        Some(path) if path.as_os_str() == "-" => Box::new(io::stdin().lock()),
+        Some(path) => Box::new(io::BufReader::new(
+            std::fs::File::open(path)
+                .with_context(|| format!("{}: cannot open", path.display()))?,
+        )),
+    };
+    let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let bad_lines = Mutex::new(0usize);
+    fix_stream(input, &mut out, &opts, args, &bad_lines)?;
+    out.flush().context("cannot write to stdout")?;
+    let bad = *bad_lines.lock().expect("no other thread holds this lock");
+    Ok(if bad > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Repairs the input line by line, so memory stays flat whatever the input's size.
+fn fix_stream(
+    mut input: Box<dyn BufRead>,
+    out: &mut impl Write,
+    opts: &repair::RepairOptions,
+    args: &FixArgs,
+    bad_lines: &Mutex<usize>,
+) -> anyhow::Result<()> {
+    let mut buf = Vec::new();
+    let mut line_no = 0usize;
+    loop {
+        buf.clear();
+        if input
+            .read_until(b'\n', &mut buf)
+            .context("cannot read input")?
+            == 0
+        {
+            return Ok(());
+        }
+        line_no += 1;
+        let had_newline = buf.last() == Some(&b'\n');
+        let content = if had_newline {
+            &buf[..buf.len() - 1]
+        } else {
+            &buf[..]
+        };
+        let text = String::from_utf8_lossy(content);
+        if args.jsonl {
+            match fix_json_line(&text, opts) {
+                Ok((line, steps)) => {
+                    report_steps(args, line_no, &steps);
+                    out.write_all(line.as_bytes())?;
+                }
+                Err(why) => {
+                    eprintln!("newsclean: line {line_no}: {why}");
+                    *bad_lines.lock().expect("no other thread holds this lock") += 1;
+                    out.write_all(content)?;
+                }
+            }
+        } else {
+            let (fixed, steps) = repair::fix(&text, opts);
+            report_steps(args, line_no, &steps);
+            out.write_all(fixed.as_bytes())?;
+        }
+        if had_newline {
+            out.write_all(b"\n")?;
+        }
+    }
+}
+
+fn fix_json_line(
+    line: &str,
+    opts: &repair::RepairOptions,
+) -> Result<(String, Vec<repair::Step>), String> {
+    let mut value: serde_json::Value =
+        serde_json::from_str(line).map_err(|e| format!("not JSON ({e}), copied unchanged"))?;
+    let Some(text) = value.get("text").and_then(|t| t.as_str()) else {
+        return Err("no string \"text\" field, copied unchanged".into());
+    };
+    let (fixed, steps) = repair::fix(text, opts);
+    value["text"] = serde_json::Value::String(fixed);
+    Ok((value.to_string(), steps))
+}
+
+fn report_steps(args: &FixArgs, line_no: usize, steps: &[repair::Step]) {
+    if args.explain && !steps.is_empty() {
+        let list: Vec<String> = steps
+            .iter()
+            .map(|s| format!("{} ×{}", s.action, s.count))
+            .collect();
+        eprintln!("line {line_no}: {}", list.join(", "));
+    }
+}
+
+fn run_clean(args: &CleanArgs) -> anyhow::Result<ExitCode> {
+    let cfg = Config {
+        max_file_bytes: args.max_file_size,
+        explain: true,
+        ..Config::default()
+    };
+    let article = match pipeline::process_file(&args.file, &cfg) {
+        Ok(article) => article,
+        Err(issue) => {
+            eprintln!("newsclean: {issue}");
+            return Ok(ExitCode::from(if issue.is_failure() { 2 } else { 1 }));
+        }
+    };
+    let mut out = BufWriter::new(io::stdout().lock());
+    let field = |name: &str, value: Option<&str>| format!("{name:<10}{}\n", value.unwrap_or("-"));
+    let published = article
+        .published
+        .as_ref()
+        .map(|p| p.iso.clone().unwrap_or_else(|| p.raw.clone()));
+    out.write_all(field("Title:", article.title.as_deref()).as_bytes())?;
+    out.write_all(field("Subtitle:", article.subtitle.as_deref()).as_bytes())?;
+    out.write_all(field("Byline:", article.byline.as_deref()).as_bytes())?;
+    out.write_all(field("Date:", published.as_deref()).as_bytes())?;
+    out.write_all(field("Site:", article.site.as_deref()).as_bytes())?;
+    out.write_all(field("Encoding:", Some(article.encoding)).as_bytes())?;
+    writeln!(out)?;
+    writeln!(out, "{}", article.body())?;
+    out.flush()?;
+    if args.explain
+        && let Some(explain) = &article.explain
+    {
+        for step in &explain.repair {
+            eprintln!("repair: {} ×{}", step.action, step.count);
+        }
+        for line in &explain.extracted {
+            eprintln!("extracted: {line}");
+        }
+        for removed in &explain.removed {
+            eprintln!(
+                "removed line {} ({}): {}",
+                removed.line, removed.reason, removed.text
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

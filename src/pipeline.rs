@@ -1,0 +1,217 @@
+//! Running the stages over a batch of files.
+//!
+//! Per file, in parallel (rayon): read → decode → repair → boilerplate → extract, giving an
+//! `Article` or a `FileIssue`. Per batch: cluster → canonical → record → emit. With `dedup` off
+//! every article is its own story and files are processed and written chunk by chunk, so memory
+//! stays flat however many files there are; with it on, the articles of the batch are held until
+//! clustering is done.
+//!
+//! Output order is fixed by the input order (files are sorted by the walk), never by which thread
+//! finished first, so `--jobs 1` and `--jobs 8` write the same bytes. The library never prints:
+//! problems and progress go to the `on_event` callback, records to the `out` writer.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use rayon::prelude::*;
+
+use crate::article::{Article, Explain, RemovedLine};
+use crate::cluster::Group;
+use crate::config::Config;
+use crate::error::{FileIssue, IssueKind};
+use crate::read::Inputs;
+use crate::{boilerplate, canonical, cluster, decode, emit, extract, read, record, repair};
+
+/// Files processed per chunk when records are streamed (`dedup` off).
+const STREAM_CHUNK_FILES: usize = 512;
+
+/// What happened during a run, for the summary line and the exit code.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Files that were found to process.
+    pub files: usize,
+    /// Files that became articles.
+    pub articles: usize,
+    /// Records written.
+    pub stories: usize,
+    /// Paths skipped on purpose (empty, binary, too large).
+    pub skipped: usize,
+    /// Paths that failed (unreadable, undecodable); these make the exit code 1.
+    pub failed: usize,
+    /// Bytes of the files that became articles.
+    pub bytes: u64,
+}
+
+/// Something the caller may want to show while the run goes on.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// The walk is done and this many files will be processed.
+    Started { files: usize },
+    /// One file went through the per-file stages (successfully or not).
+    FileDone,
+    /// A path was skipped or failed.
+    Issue(&'a FileIssue),
+}
+
+/// Processes `inputs` and writes one JSON line per story to `out`.
+pub fn ingest<W: Write>(
+    inputs: &Inputs,
+    cfg: &Config,
+    out: &mut W,
+    on_event: &(dyn Fn(Event) + Sync),
+) -> anyhow::Result<Summary> {
+    let mut summary = Summary {
+        files: inputs.files.len(),
+        ..Summary::default()
+    };
+    for issue in &inputs.issues {
+        count_issue(&mut summary, issue);
+        on_event(Event::Issue(issue));
+    }
+    on_event(Event::Started {
+        files: inputs.files.len(),
+    });
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.jobs)
+        .build()
+        .context("cannot start worker threads")?;
+    let process = |path: &PathBuf| {
+        let result = process_file(path, cfg);
+        on_event(Event::FileDone);
+        result
+    };
+    if !cfg.dedup {
+        for chunk in inputs.files.chunks(STREAM_CHUNK_FILES) {
+            let results: Vec<_> = pool.install(|| chunk.par_iter().map(process).collect());
+            let articles = keep_articles(results, &mut summary, on_event);
+            for i in 0..articles.len() {
+                let group = Group {
+                    members: vec![(i, None)],
+                };
+                write_group(out, &group, &articles, &mut summary)?;
+            }
+        }
+    } else {
+        let results: Vec<_> = pool.install(|| inputs.files.par_iter().map(process).collect());
+        let articles = keep_articles(results, &mut summary, on_event);
+        for group in cluster::group(&articles) {
+            write_group(out, &group, &articles, &mut summary)?;
+        }
+    }
+    out.flush().context("cannot write to stdout")?;
+    Ok(summary)
+}
+
+fn keep_articles(
+    results: Vec<Result<Article, FileIssue>>,
+    summary: &mut Summary,
+    on_event: &(dyn Fn(Event) + Sync),
+) -> Vec<Article> {
+    let mut articles = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(article) => {
+                summary.articles += 1;
+                summary.bytes += article.bytes;
+                articles.push(article);
+            }
+            Err(issue) => {
+                count_issue(summary, &issue);
+                on_event(Event::Issue(&issue));
+            }
+        }
+    }
+    articles
+}
+
+fn count_issue(summary: &mut Summary, issue: &FileIssue) {
+    if issue.is_failure() {
+        summary.failed += 1;
+    } else {
+        summary.skipped += 1;
+    }
+}
+
+fn write_group<W: Write>(
+    out: &mut W,
+    group: &Group,
+    articles: &[Article],
+    summary: &mut Summary,
+) -> anyhow::Result<()> {
+    let (canonical, reason) = canonical::pick_canonical(group, articles);
+    let story = record::build_story(group, canonical, reason, articles);
+    emit::write_story(out, &story).context("cannot write to stdout")?;
+    summary.stories += 1;
+    Ok(())
+}
+
+/// Runs the per-file stages on one file.
+pub fn process_file(path: &Path, cfg: &Config) -> Result<Article, FileIssue> {
+    let bytes = read::read_file(path, cfg)?;
+    process_bytes(path, &bytes, cfg)
+}
+
+/// Runs the per-file stages on bytes already read (`path` is only carried into the article).
+pub fn process_bytes(path: &Path, bytes: &[u8], cfg: &Config) -> Result<Article, FileIssue> {
+    let decoded = decode::decode_bytes(bytes);
+    if decoded.text.trim().is_empty() {
+        return Err(FileIssue::new(path, IssueKind::Empty));
+    }
+    let chars = decoded.text.chars().count();
+    if decoded.invalid_sequences * 4 > chars {
+        return Err(FileIssue::new(
+            path,
+            IssueKind::Undecodable(format!(
+                "{} of {chars} characters are invalid {}",
+                decoded.invalid_sequences, decoded.encoding
+            )),
+        ));
+    }
+    let (text, steps) = repair::fix(&decoded.text, &cfg.repair);
+    let lines: Vec<&str> = text.lines().collect();
+    let verdicts = boilerplate::classify(&lines);
+    let keep: Vec<bool> = verdicts.iter().map(|v| v.keep).collect();
+    let found = extract::extract(&lines, &keep);
+
+    let mut paragraphs = Vec::new();
+    let mut removed = Vec::new();
+    for (i, (line, verdict)) in lines.iter().zip(&verdicts).enumerate() {
+        if verdict.keep {
+            if !found.used_lines.contains(&i) {
+                paragraphs.push(line.trim().to_string());
+            }
+        } else if !line.trim().is_empty() {
+            removed.push(RemovedLine {
+                line: i + 1,
+                reason: verdict.reason.clone().unwrap_or_default(),
+                text: line.to_string(),
+            });
+        }
+    }
+    let explain = cfg.explain.then(|| Explain {
+        repair: steps.clone(),
+        removed: removed.clone(),
+        extracted: found
+            .used_lines
+            .iter()
+            .map(|i| format!("line {}", i + 1))
+            .collect(),
+    });
+    Ok(Article {
+        path: path.to_path_buf(),
+        bytes: bytes.len() as u64,
+        encoding: decoded.encoding,
+        invalid_sequences: decoded.invalid_sequences,
+        content_hash: xxhash_rust::xxh3::xxh3_64(bytes),
+        title: found.title,
+        subtitle: found.subtitle,
+        byline: found.byline,
+        published: found.published,
+        site: found.site,
+        paragraphs,
+        repairs: steps.iter().map(|s| s.count).sum(),
+        removed_lines: removed.len(),
+        explain,
+    })
+}

@@ -1,0 +1,221 @@
+//! The output record: one JSON object per story, one story per line.
+//!
+//! This doc comment is the format's specification; the README repeats it for users. Keys are
+//! snake_case, always present (a value that is not known is `null`, never invented or left out),
+//! and appear in the order below. A key is never renamed or dropped without a CHANGELOG entry.
+//!
+//! ```text
+//! id              string   16 hex digits: a hash of the canonical member's cleaned body, so the
+//!                          same content gets the same id on every run and machine
+//! title           string|null   headline
+//! subtitle        string|null   standfirst under the headline
+//! byline          string|null   author(s), without a leading "By"
+//! published       string|null   ISO 8601 date-time (or date) of publication, when it could be read
+//! published_raw   string|null   the date as it stood in the text
+//! site            string|null   publishing site, where the text names it
+//! body            string   the canonical member's cleaned paragraphs, joined by a blank line
+//! canonical       object   which member the body comes from:
+//!   path          string   its path (lossy UTF-8, as in members)
+//!   reason        string   why it was chosen, e.g. "longest clean body"
+//! members         array    every file of the story, sorted by path:
+//!   path          string   the path as given or found, lossily converted to UTF-8
+//!   path_raw      string|null   hex of the path's bytes when they are not valid UTF-8, else null
+//!   bytes         number   file size
+//!   encoding      string   encoding the file was read as (UTF-8, UTF-16LE, windows-1252, ...)
+//!   invalid_sequences number   byte sequences that could not be decoded (replaced by U+FFFD)
+//!   title         string|null   this member's own headline
+//!   repairs       number   places the repair stage changed in this member
+//!   removed_lines number   non-blank lines removed from this member as boilerplate
+//!   join          object   how it joined the story:
+//!     rule        string   "canonical" for the canonical member, else the rule that joined it
+//!     score       number   the deciding score, 0 to 1
+//!     with        string|null   path of the member it was matched against
+//!     signals     object   every signal computed for the decision, name -> number
+//!   explain       object|null   with --explain: what each stage did, else null
+//!     repair      array    {action, count}: repair steps in order
+//!     removed     array    {line, reason, text}: lines removed as boilerplate
+//!     extracted   array    strings such as "title: line 3"
+//! repairs         number   sum of members' repairs
+//! removed_lines   number   sum of members' removed_lines
+//! ```
+//!
+//! With `--no-dedup` every file is its own story, so two records share an `id` only when two
+//! files have identical cleaned bodies.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::article::{Article, Explain};
+use crate::cluster::Group;
+
+/// One story, as written to stdout.
+#[derive(Debug, Clone, Serialize)]
+pub struct Story {
+    pub id: String,
+    pub title: Option<String>,
+    pub subtitle: Option<String>,
+    pub byline: Option<String>,
+    pub published: Option<String>,
+    pub published_raw: Option<String>,
+    pub site: Option<String>,
+    pub body: String,
+    pub canonical: Canonical,
+    pub members: Vec<Member>,
+    pub repairs: usize,
+    pub removed_lines: usize,
+}
+
+/// Which member the body comes from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Canonical {
+    pub path: String,
+    pub reason: String,
+}
+
+/// One file of a story.
+#[derive(Debug, Clone, Serialize)]
+pub struct Member {
+    pub path: String,
+    pub path_raw: Option<String>,
+    pub bytes: u64,
+    pub encoding: &'static str,
+    pub invalid_sequences: usize,
+    pub title: Option<String>,
+    pub repairs: usize,
+    pub removed_lines: usize,
+    pub join: JoinRecord,
+    pub explain: Option<Explain>,
+}
+
+/// How a member joined its story.
+#[derive(Debug, Clone, Serialize)]
+pub struct JoinRecord {
+    pub rule: String,
+    pub score: f64,
+    pub with: Option<String>,
+    pub signals: BTreeMap<String, f64>,
+}
+
+/// Builds the record of one group whose canonical member is `canonical` (an article index).
+pub fn build_story(group: &Group, canonical: usize, reason: String, articles: &[Article]) -> Story {
+    let canon = &articles[canonical];
+    let body = canon.body();
+    let mut members: Vec<Member> = group
+        .members
+        .iter()
+        .map(|(i, join)| {
+            let article = &articles[*i];
+            let join = match join {
+                _ if *i == canonical => JoinRecord {
+                    rule: "canonical".into(),
+                    score: 1.0,
+                    with: None,
+                    signals: BTreeMap::new(),
+                },
+                Some(join) => JoinRecord {
+                    rule: join.rule.clone(),
+                    score: round4(join.score),
+                    with: join.with.map(|w| lossy_path(&articles[w].path)),
+                    signals: join
+                        .signals
+                        .iter()
+                        .map(|(k, v)| (k.clone(), round4(*v)))
+                        .collect(),
+                },
+                // The first member of a group joined nobody; if it is not canonical, it is
+                // attached to the canonical one by the group's own rule.
+                None => JoinRecord {
+                    rule: "group-seed".into(),
+                    score: 1.0,
+                    with: Some(lossy_path(&canon.path)),
+                    signals: BTreeMap::new(),
+                },
+            };
+            Member {
+                path: lossy_path(&article.path),
+                path_raw: raw_path(&article.path),
+                bytes: article.bytes,
+                encoding: article.encoding,
+                invalid_sequences: article.invalid_sequences,
+                title: article.title.clone(),
+                repairs: article.repairs,
+                removed_lines: article.removed_lines,
+                join,
+                explain: article.explain.clone(),
+            }
+        })
+        .collect();
+    members.sort_by(|a, b| (&a.path, &a.path_raw).cmp(&(&b.path, &b.path_raw)));
+    let published = canon.published.as_ref();
+    Story {
+        id: story_id(&body),
+        title: canon.title.clone(),
+        subtitle: canon.subtitle.clone(),
+        byline: canon.byline.clone(),
+        published: published.and_then(|p| p.iso.clone()),
+        published_raw: published.map(|p| p.raw.clone()),
+        site: canon.site.clone(),
+        canonical: Canonical {
+            path: lossy_path(&canon.path),
+            reason,
+        },
+        repairs: members.iter().map(|m| m.repairs).sum(),
+        removed_lines: members.iter().map(|m| m.removed_lines).sum(),
+        members,
+        body,
+    }
+}
+
+/// The story id: 16 hex digits of xxh3-64 over the canonical body.
+pub fn story_id(body: &str) -> String {
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(body.as_bytes()))
+}
+
+/// Rounds a score to 4 decimals so records stay short and identical across platforms.
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// The path as UTF-8, with U+FFFD where its bytes are not valid UTF-8.
+pub fn lossy_path(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+/// Hex of the path's bytes, only when they are not valid UTF-8.
+pub fn raw_path(path: &Path) -> Option<String> {
+    let os = path.as_os_str();
+    if os.to_str().is_some() {
+        return None;
+    }
+    Some(
+        os.as_encoded_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_is_stable_hex() {
+        assert_eq!(story_id("a"), story_id("a"));
+        assert_ne!(story_id("a"), story_id("b"));
+        assert_eq!(story_id("a").len(), 16);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_utf8_path_keeps_its_bytes() {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        let path = Path::new(OsStr::from_bytes(b"caf\xe9.txt"));
+        assert_eq!(lossy_path(path), "caf\u{FFFD}.txt");
+        assert_eq!(raw_path(path).as_deref(), Some("636166e92e747874"));
+        assert_eq!(raw_path(Path::new("café.txt")), None);
+    }
+}
