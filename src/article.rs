@@ -61,6 +61,8 @@ pub struct Article {
     pub removed_lines: usize,
     /// What the stages did, when `--explain` asked for it.
     pub explain: Option<Explain>,
+    /// Features for clustering, computed from the title and the cleaned paragraphs.
+    pub fingerprint: crate::fingerprint::Fingerprint,
 }
 
 impl Article {

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use newsclean::Config;
+use newsclean::cluster::ClusterOptions;
 
 const INGEST_EXAMPLES: &str = "\
 Examples:
@@ -24,7 +25,8 @@ Examples:
   newsclean ingest scraped/ > stories.jsonl
   newsclean ingest scraped/ | jq -r '.members[].path'
   newsclean fix < damaged.txt > repaired.txt
-  newsclean clean scraped/some-article.txt";
+  newsclean clean scraped/some-article.txt
+  newsclean compare scraped/wire.txt scraped/farm.txt";
 
 /// Turn scraped news-article text files into clean, deduplicated stories (JSON lines on stdout).
 #[derive(Debug, Parser)]
@@ -43,6 +45,8 @@ pub enum Command {
     Fix(FixArgs),
     /// Show one article cleaned, for reading: title, byline, date, then the body
     Clean(CleanArgs),
+    /// Compare two articles: print every clustering signal and whether they are one story
+    Compare(CompareArgs),
     /// Print a shell completion script to stdout
     Completions {
         /// The shell to complete for
@@ -118,6 +122,69 @@ pub struct IngestArgs {
     /// When to draw a progress bar on stderr
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
     pub progress: ProgressMode,
+
+    #[command(flatten)]
+    pub cluster: ClusterFlags,
+}
+
+/// Clustering thresholds, shared by `ingest` and `compare`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ClusterFlags {
+    /// Least share of the shorter text found verbatim in the other for two files to be copies
+    /// (0 to 1)
+    #[arg(long, value_name = "X", default_value_t = ClusterOptions::default().copy_threshold, value_parser = parse_unit)]
+    pub copy_threshold: f64,
+
+    /// Least rewrite score (aligned sentences, shared names and figures, title) for a
+    /// paraphrase to join a story (0 to 1; higher joins fewer)
+    #[arg(long, value_name = "X", default_value_t = ClusterOptions::default().rewrite_threshold, value_parser = parse_unit)]
+    pub rewrite_threshold: f64,
+}
+
+impl ClusterFlags {
+    /// The clustering options these flags ask for.
+    pub fn options(&self) -> ClusterOptions {
+        ClusterOptions {
+            copy_threshold: self.copy_threshold,
+            rewrite_threshold: self.rewrite_threshold,
+            ..ClusterOptions::default()
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  newsclean compare scraped/wire.txt scraped/farm.txt
+  newsclean compare --json a.txt b.txt | jq .signals")]
+pub struct CompareArgs {
+    /// The first article file
+    #[arg(value_name = "A")]
+    pub a: PathBuf,
+
+    /// The second article file
+    #[arg(value_name = "B")]
+    pub b: PathBuf,
+
+    /// Print one JSON object instead of aligned text
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub cluster: ClusterFlags,
+}
+
+/// Parses a number between 0 and 1.
+fn parse_unit(text: &str) -> Result<f64, String> {
+    let x: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number (try 0.5)"))?;
+    if (0.0..=1.0).contains(&x) {
+        Ok(x)
+    } else {
+        Err(format!("'{text}' is outside 0 to 1"))
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -180,6 +247,7 @@ impl IngestArgs {
             dedup: !self.no_dedup,
             explain: self.explain,
             jobs: self.jobs,
+            cluster: self.cluster.options(),
             ..Config::default()
         }
     }
@@ -223,5 +291,19 @@ mod tests {
         assert_eq!(parse_size("16M"), Ok(16 << 20));
         assert_eq!(parse_size("1GiB"), Ok(1 << 30));
         assert!(parse_size("lots").is_err());
+    }
+
+    #[test]
+    fn thresholds_are_between_zero_and_one() {
+        assert_eq!(parse_unit("0.35"), Ok(0.35));
+        assert!(parse_unit("1.5").is_err());
+        assert!(parse_unit("half").is_err());
+        let args = Args::parse_from(["newsclean", "ingest", "--rewrite-threshold", "0.6", "d"]);
+        let Command::Ingest(ingest) = args.command else {
+            panic!("parsed as another command");
+        };
+        assert_eq!(ingest.config().cluster.rewrite_threshold, 0.6);
+        assert_eq!(ingest.config().cluster.copy_threshold, 0.5);
+        assert_eq!(ClusterOptions::default().rewrite_threshold, 0.45);
     }
 }

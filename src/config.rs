@@ -27,6 +27,8 @@ pub struct Config {
     pub jobs: usize,
     /// Options of the text-repair stage.
     pub repair: crate::repair::RepairOptions,
+    /// Thresholds and limits of story clustering.
+    pub cluster: crate::cluster::ClusterOptions,
 }
 
 impl Default for Config {
@@ -41,6 +43,7 @@ impl Default for Config {
             explain: false,
             jobs: 0,
             repair: crate::repair::RepairOptions::default(),
+            cluster: crate::cluster::ClusterOptions::default(),
         }
     }
 }

@@ -7,7 +7,8 @@
 //! 3. [`repair`] undoes mojibake (UTF-8 read through the wrong code page), leaving good text alone.
 //! 4. [`boilerplate`] marks each line as article or site chrome, with a reason.
 //! 5. [`extract`] takes title, byline, date and site out of the kept lines.
-//! 6. [`cluster`] groups the copies and rewrites of one story.
+//! 6. [`fingerprint`] sums up each article for matching; [`cluster`] groups the copies and
+//!    rewrites of one story.
 //! 7. [`canonical`] picks the member whose text becomes the story's body.
 //! 8. [`record`] builds the output record (its doc is the format spec); [`emit`] writes JSON lines.
 //!
@@ -23,6 +24,7 @@ pub mod decode;
 pub mod emit;
 pub mod error;
 pub mod extract;
+pub mod fingerprint;
 pub mod pipeline;
 pub mod read;
 pub mod record;

@@ -21,7 +21,9 @@ use crate::cluster::Group;
 use crate::config::Config;
 use crate::error::{FileIssue, IssueKind};
 use crate::read::Inputs;
-use crate::{boilerplate, canonical, cluster, decode, emit, extract, read, record, repair};
+use crate::{
+    boilerplate, canonical, cluster, decode, emit, extract, fingerprint, read, record, repair,
+};
 
 /// Files processed per chunk when records are streamed (`dedup` off).
 const STREAM_CHUNK_FILES: usize = 512;
@@ -95,7 +97,7 @@ pub fn ingest<W: Write>(
     } else {
         let results: Vec<_> = pool.install(|| inputs.files.par_iter().map(process).collect());
         let articles = keep_articles(results, &mut summary, on_event);
-        for group in cluster::group(&articles) {
+        for group in cluster::group(&articles, &cfg.cluster) {
             write_group(out, &group, &articles, &mut summary)?;
         }
     }
@@ -198,7 +200,9 @@ pub fn process_bytes(path: &Path, bytes: &[u8], cfg: &Config) -> Result<Article,
             .map(|i| format!("line {}", i + 1))
             .collect(),
     });
+    let fingerprint = fingerprint::fingerprint(found.title.as_deref(), &paragraphs);
     Ok(Article {
+        fingerprint,
         path: path.to_path_buf(),
         bytes: bytes.len() as u64,
         encoding: decoded.encoding,

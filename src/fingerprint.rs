@@ -1,0 +1,940 @@
+//! Per-article features for clustering: tokens, sentences, word shingles and a MinHash signature.
+//!
+//! In: one article's title and cleaned paragraphs. Out: a compact [`Fingerprint`] (a few KB) that
+//! the batch stage (`cluster`) compares without going back to the text. Computed in the parallel
+//! per-file stage, so it never sees other articles and never depends on thread scheduling.
+//!
+//! What it keeps:
+//! - **tokens** as 32-bit ids: lowercased word runs hashed with xxh3; numbers, years and month
+//!   names get their own id classes (a month name in English, Spanish, French, German,
+//!   Portuguese or Italian maps to one id, so "March" and "marzo" agree);
+//! - **sentences** of "content" paragraphs (sentence-like lines: enough words, ending like a
+//!   sentence), each with a hash of its full token sequence (verbatim matching) and its sorted
+//!   distinct content tokens (stopwords and 1–2 letter words left out);
+//! - a **MinHash** signature ([`NUM_PERM`] values, fixed seeds) over word [`SHINGLE_WORDS`]-grams of
+//!   the content paragraphs, for LSH candidate search.
+//!
+//! Robust to what the other stages may not have fixed yet: Latin-1 and Latin Extended letters,
+//! C1 controls and punctuation all split words, so UTF-8 read as Windows-1252/1257 (`Ã­`, `â€™`)
+//! tokenizes exactly like the correct text (`í`, `’`). The cost is that accented Latin words are
+//! split into pieces (`Cívica` → `c`, `vica`), identically on both sides. Short headline lists and
+//! menu lines from site chrome are not sentence-like and stay out of the evidence.
+//!
+//! It never reads files, never prints, and never looks at other articles. Hand-written rather
+//! than taken from a MinHash crate because the signature must be bit-for-bit stable across
+//! versions and platforms (stories are matched against stored signatures later) and the
+//! tokenization above is specific to scraped text.
+
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+
+/// Number of MinHash values per signature.
+pub const NUM_PERM: usize = 72;
+/// Rows per LSH band (so there are `NUM_PERM / BAND_ROWS` bands).
+pub const BAND_ROWS: usize = 3;
+/// Words per shingle.
+pub const SHINGLE_WORDS: usize = 5;
+/// A paragraph needs this many words to count as content.
+const MIN_CONTENT_WORDS: usize = 6;
+/// A paragraph this long counts as content even without sentence punctuation at its end.
+const LONG_PARAGRAPH_WORDS: usize = 20;
+/// Lines at the top of an article searched for a date (short lines only, not running text).
+const HEADER_LINES: usize = 12;
+/// Seed of the token hash; never change it (stored signatures would stop matching).
+const TOKEN_SEED: u64 = 0x6e65_7773_636c_6561;
+
+/// Bit set on ids of number-like tokens (numbers, years, month names).
+pub const NUMBER_BIT: u32 = 0x8000_0000;
+/// Bit set, together with [`NUMBER_BIT`], on years and month names (dates, not key figures).
+pub const DATE_BIT: u32 = 0x4000_0000;
+
+/// One sentence of a content paragraph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    /// xxh3 of the sentence's full token sequence: equal for verbatim copies (and mojibake copies).
+    pub hash: u64,
+    /// Number of word tokens (stopwords included).
+    pub words: u16,
+    /// Sorted distinct content tokens (no stopwords, no 1–2 letter words).
+    pub tokens: Box<[u32]>,
+}
+
+/// What clustering needs to know about one article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint {
+    /// MinHash signature; all `u32::MAX` when the article has no content paragraph.
+    pub minhash: Box<[u32]>,
+    /// Sentences of the content paragraphs, in reading order.
+    pub sentences: Box<[Sentence]>,
+    /// Sorted distinct content tokens of the whole article, title included.
+    pub tokens: Box<[u32]>,
+    /// Sorted distinct content tokens of the title.
+    pub title_tokens: Box<[u32]>,
+    /// The title lowercased, words separated by single spaces, for string similarity.
+    pub title_text: String,
+    /// Words in the content paragraphs.
+    pub content_words: u32,
+    /// Sorted distinct ids of names (words capitalised inside sentences) and key numbers: what a
+    /// rewrite keeps of its original, used to find rewrite candidates.
+    pub names: Box<[u32]>,
+    /// Day (since 1970-01-01) of a date found in a short line near the top (not in running text),
+    /// for when the extract stage found none.
+    pub header_day: Option<i32>,
+}
+
+impl Fingerprint {
+    /// Whether there is any content to match on.
+    pub fn is_empty(&self) -> bool {
+        self.sentences.is_empty()
+    }
+}
+
+/// Whether a token id is a number, year or month name.
+pub fn is_number(id: u32) -> bool {
+    id & NUMBER_BIT != 0
+}
+
+/// Whether a token id is a key figure: a number that is not a year or a month name.
+pub fn is_key_number(id: u32) -> bool {
+    id & (NUMBER_BIT | DATE_BIT) == NUMBER_BIT
+}
+
+/// A token as the tokenizer produced it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// The token id (see [`NUMBER_BIT`], [`DATE_BIT`]).
+    pub id: u32,
+    /// Whether it carries meaning on its own (not a stopword, at least 3 letters, or a number).
+    pub is_content: bool,
+    /// Whether it is capitalised inside a sentence: probably part of a name.
+    pub is_name: bool,
+}
+
+/// Computes the fingerprint of one article.
+pub fn fingerprint(title: Option<&str>, paragraphs: &[String]) -> Fingerprint {
+    let mut sentences = Vec::new();
+    let mut all_tokens: Vec<u32> = Vec::new();
+    let mut shingles: Vec<u64> = Vec::new();
+    let mut content_words = 0u32;
+    let mut names: Vec<u32> = Vec::new();
+    let mut header_day = None;
+    let mut buf = Vec::new();
+    for (line_no, paragraph) in paragraphs.iter().enumerate() {
+        buf.clear();
+        tokenize(paragraph, &mut buf);
+        if !is_content_paragraph(paragraph, buf.len()) {
+            if header_day.is_none() && line_no < HEADER_LINES {
+                header_day = find_date(paragraph);
+            }
+            continue;
+        }
+        names.extend(
+            buf.iter()
+                .filter(|t| t.is_name || is_key_number(t.id) && t.is_content)
+                .map(|t| t.id),
+        );
+        content_words += buf.len() as u32;
+        add_shingles(&buf, &mut shingles);
+        for range in sentence_ranges(paragraph) {
+            let mut toks = Vec::new();
+            tokenize(&paragraph[range], &mut toks);
+            if toks.is_empty() {
+                continue;
+            }
+            let ids: Vec<u32> = toks.iter().map(|t| t.id).collect();
+            let hash = xxh3_64(bytes_of(&ids).as_slice());
+            let mut content: Vec<u32> =
+                toks.iter().filter(|t| t.is_content).map(|t| t.id).collect();
+            content.sort_unstable();
+            content.dedup();
+            all_tokens.extend_from_slice(&content);
+            sentences.push(Sentence {
+                hash,
+                words: toks.len().min(u16::MAX as usize) as u16,
+                tokens: content.into_boxed_slice(),
+            });
+        }
+    }
+    let mut title_toks = Vec::new();
+    let mut title_text = String::new();
+    if let Some(title) = title {
+        tokenize(title, &mut title_toks);
+        title_text = normalize_title(title);
+    }
+    let mut title_tokens: Vec<u32> = title_toks
+        .iter()
+        .filter(|t| t.is_content)
+        .map(|t| t.id)
+        .collect();
+    title_tokens.sort_unstable();
+    title_tokens.dedup();
+    all_tokens.extend_from_slice(&title_tokens);
+    all_tokens.sort_unstable();
+    all_tokens.dedup();
+    names.sort_unstable();
+    names.dedup();
+    Fingerprint {
+        names: names.into_boxed_slice(),
+        header_day,
+        minhash: minhash(&shingles),
+        sentences: sentences.into_boxed_slice(),
+        tokens: all_tokens.into_boxed_slice(),
+        title_tokens: title_tokens.into_boxed_slice(),
+        title_text,
+        content_words,
+    }
+}
+
+/// Finds a date written as `2024-03-20`, `March 20, 2024`, `20 March 2024` or `15. Mai 2024`
+/// (month names as [`month_number`] knows them) in one line; returns days since 1970-01-01.
+pub fn find_date(line: &str) -> Option<i32> {
+    let words: Vec<&str> = line
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let number = |w: &str| -> Option<i64> {
+        if w.len() <= 4 && w.bytes().all(|b| b.is_ascii_digit()) {
+            w.parse().ok()
+        } else {
+            None
+        }
+    };
+    // all digits: 2024-03-20, 2024/03/20, 20.03.2024; 20/03/2024 only when the day is > 12
+    // (03/04/2024 could be March or April), 03/20/2024 likewise read as US order
+    for part in line.split(|c: char| c.is_whitespace() || c == 'T' || c == ',') {
+        let part = part.trim_matches(|c: char| !c.is_ascii_digit());
+        let Some(sep) = part.chars().find(|c| matches!(c, '-' | '/' | '.')) else {
+            continue;
+        };
+        let fields: Vec<&str> = part.split(sep).collect();
+        let [a, b, c] = fields[..] else { continue };
+        let (Some(x), Some(y), Some(z)) = (number(a), number(b), number(c)) else {
+            continue;
+        };
+        let date = if a.len() == 4 {
+            Some((x, y, z))
+        } else if c.len() == 4 && (sep == '.' || sep == '/' && x > 12) {
+            Some((z, y, x))
+        } else if c.len() == 4 && sep == '/' && y > 12 {
+            Some((z, x, y))
+        } else {
+            None
+        };
+        if let Some((y, m, d)) = date
+            && (1900..=2199).contains(&y)
+            && let Some(days) = days_from_civil(y, m, d)
+        {
+            return Some(days);
+        }
+    }
+    for (i, w) in words.iter().enumerate() {
+        let lower = w.to_lowercase();
+        let Some(month) = month_number(&lower).or_else(|| (lower == "may").then_some(5)) else {
+            continue;
+        };
+        let is_link = |j: usize| {
+            words
+                .get(j)
+                .is_some_and(|w| matches!(*w, "de" | "of" | "del"))
+        };
+        let before = match i.checked_sub(1) {
+            Some(j) if is_link(j) => j.checked_sub(1),
+            other => other,
+        };
+        let day_before = before.and_then(|j| number(words[j]));
+        let day_after = words.get(i + 1).and_then(|w| number(w));
+        let (day, mut year_at) = match (day_before, day_after) {
+            (Some(d), _) if (1..=31).contains(&d) => (d, i + 1),
+            (_, Some(d)) if (1..=31).contains(&d) => (d, i + 2),
+            _ => continue,
+        };
+        if is_link(year_at) {
+            year_at += 1;
+        }
+        if let Some(year) = words.get(year_at).and_then(|w| number(w))
+            && (1900..=2199).contains(&year)
+            && let Some(days) = days_from_civil(year, i64::from(month), day)
+        {
+            return Some(days);
+        }
+    }
+    None
+}
+
+/// Days since 1970-01-01 of a date in the proleptic Gregorian calendar (Howard Hinnant's
+/// `days_from_civil`); `None` for a month or day out of range.
+pub fn days_from_civil(year: i64, month: i64, day: i64) -> Option<i32> {
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    i32::try_from(era * 146_097 + doe - 719_468).ok()
+}
+
+fn bytes_of(ids: &[u32]) -> Vec<u8> {
+    ids.iter().flat_map(|id| id.to_le_bytes()).collect()
+}
+
+/// Whether a paragraph reads like running text rather than a menu, headline list or label.
+fn is_content_paragraph(paragraph: &str, words: usize) -> bool {
+    if words < MIN_CONTENT_WORDS {
+        return false;
+    }
+    if words >= LONG_PARAGRAPH_WORDS {
+        return true;
+    }
+    let end = paragraph
+        .trim_end()
+        .trim_end_matches(['"', '\'', '”', '’', '»', '」', '』', ')']);
+    end.ends_with(['.', '!', '?', '…', '。', '！', '？', ':', ';'])
+}
+
+/// Whether a character is part of a word. Latin-1 and Latin Extended letters are not: they are
+/// where mojibake lives, and treating them as separators makes damaged and repaired text agree.
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    let cp = c as u32;
+    if cp < 0x0370 || (0x1E00..0x1F00).contains(&cp) {
+        return false;
+    }
+    c.is_alphanumeric()
+}
+
+/// Whether a character is written without spaces between words (CJK, kana): each is a token.
+fn is_ideograph(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
+}
+
+/// Splits text into tokens, appending them to `out`. Digits separated by `.` or `,` stay one
+/// number (`1,200`, `4.1`); letters and digits next to each other are split (`50C` → `50`, `c`).
+pub fn tokenize(text: &str, out: &mut Vec<Token>) {
+    let mut word = Word::default();
+    let mut chars = text.chars().peekable();
+    // whether the next word starts a sentence (its capital letter then says nothing)
+    let mut at_start = true;
+    while let Some(c) = chars.next() {
+        if is_ideograph(c) {
+            word.flush(out);
+            word.text.push(c);
+            word.flush(out);
+            at_start = false;
+            continue;
+        }
+        if is_word_char(c) {
+            let digit = c.is_ascii_digit();
+            if !word.text.is_empty() && digit != word.is_digits {
+                word.flush(out);
+            }
+            if word.text.is_empty() {
+                word.is_digits = digit;
+                word.is_capital = c.is_uppercase();
+                word.at_start = at_start;
+                at_start = false;
+            }
+            word.text.extend(c.to_lowercase());
+            continue;
+        }
+        if word.is_digits
+            && (c == '.' || c == ',')
+            && chars.peek().is_some_and(|n| n.is_ascii_digit())
+        {
+            word.text.push('.');
+            continue;
+        }
+        if matches!(c, '.' | '!' | '?' | ':' | '"' | '“' | '«' | '\n' | '|') {
+            at_start = true;
+        }
+        word.flush(out);
+    }
+    word.flush(out);
+}
+
+/// A word being read by [`tokenize`].
+#[derive(Default)]
+struct Word {
+    text: String,
+    is_digits: bool,
+    is_capital: bool,
+    at_start: bool,
+}
+
+impl Word {
+    fn flush(&mut self, out: &mut Vec<Token>) {
+        if self.text.is_empty() {
+            return;
+        }
+        let mut token = classify(&self.text, self.is_digits);
+        token.is_name = self.is_capital && !self.at_start && token.is_content;
+        out.push(token);
+        self.text.clear();
+    }
+}
+
+fn classify(word: &str, is_digits: bool) -> Token {
+    if is_digits {
+        if word.len() == 4
+            && let Ok(year) = word.parse::<u32>()
+            && (1800..=2199).contains(&year)
+        {
+            return Token {
+                id: NUMBER_BIT | DATE_BIT | year,
+                is_content: true,
+                is_name: false,
+            };
+        }
+        let id = NUMBER_BIT | (xxh3_64_with_seed(word.as_bytes(), TOKEN_SEED) as u32 >> 2);
+        // one-digit numbers ("5 people", "2 days") are too common to carry meaning
+        return Token {
+            id,
+            is_content: word.len() >= 2,
+            is_name: false,
+        };
+    }
+    if let Some(month) = month_number(word) {
+        return Token {
+            id: NUMBER_BIT | DATE_BIT | (10_000 + month),
+            is_content: true,
+            is_name: false,
+        };
+    }
+    let id = xxh3_64_with_seed(word.as_bytes(), TOKEN_SEED) as u32 & !(NUMBER_BIT | DATE_BIT);
+    let chars = word.chars().count();
+    let is_content = (chars >= 3 || word.chars().any(is_ideograph)) && !STOPWORDS.contains(&word);
+    Token {
+        id,
+        is_content,
+        is_name: false,
+    }
+}
+
+/// Month names (full and common abbreviations) in seven languages, by month number.
+fn month_number(word: &str) -> Option<u32> {
+    const MONTHS: [&[&str]; 12] = [
+        &[
+            "january", "jan", "enero", "janvier", "januar", "janeiro", "gennaio",
+        ],
+        &[
+            "february",
+            "feb",
+            "febrero",
+            "vrier",
+            "février",
+            "februar",
+            "fevereiro",
+            "febbraio",
+        ],
+        &["march", "marzo", "mars", "maerz", "märz", "março"],
+        &["april", "apr", "abril", "avril", "aprile"],
+        &["mayo", "mai", "maio", "maggio"],
+        &["june", "jun", "junio", "juin", "juni", "junho", "giugno"],
+        &["july", "jul", "julio", "juillet", "juli", "julho", "luglio"],
+        &["august", "aug", "agosto", "aout", "août"],
+        &[
+            "september",
+            "sep",
+            "sept",
+            "septiembre",
+            "septembre",
+            "setembro",
+            "settembre",
+        ],
+        &[
+            "october", "oct", "octubre", "octobre", "oktober", "outubro", "ottobre",
+        ],
+        &["november", "nov", "noviembre", "novembre", "novembro"],
+        &[
+            "december",
+            "dec",
+            "diciembre",
+            "cembre",
+            "décembre",
+            "dezember",
+            "dezembro",
+            "dicembre",
+        ],
+    ];
+    // Accented names reach here in pieces (`fé|vrier`, `dé|cembre`); the distinctive piece is
+    // listed. English "may" is left out: it is far more often the verb.
+    MONTHS
+        .iter()
+        .position(|names| names.contains(&word))
+        .map(|i| i as u32 + 1)
+}
+
+/// Common function words (English, Spanish, French, German, Portuguese, Italian, Dutch) and
+/// words of web chrome that say nothing about a story. Only words of 3+ letters matter here.
+const STOPWORDS: &[&str] = &[
+    // English
+    "the",
+    "and",
+    "for",
+    "that",
+    "with",
+    "was",
+    "were",
+    "are",
+    "has",
+    "have",
+    "had",
+    "his",
+    "her",
+    "its",
+    "their",
+    "they",
+    "them",
+    "this",
+    "these",
+    "those",
+    "from",
+    "but",
+    "not",
+    "been",
+    "will",
+    "would",
+    "could",
+    "should",
+    "said",
+    "says",
+    "say",
+    "who",
+    "which",
+    "what",
+    "when",
+    "where",
+    "while",
+    "than",
+    "then",
+    "there",
+    "also",
+    "about",
+    "after",
+    "before",
+    "into",
+    "over",
+    "under",
+    "more",
+    "most",
+    "some",
+    "such",
+    "other",
+    "only",
+    "any",
+    "all",
+    "can",
+    "one",
+    "two",
+    "out",
+    "our",
+    "you",
+    "your",
+    "she",
+    "him",
+    "did",
+    "does",
+    "being",
+    "because",
+    "between",
+    "during",
+    "since",
+    "until",
+    "very",
+    "just",
+    "now",
+    "new",
+    "told",
+    "year",
+    "years",
+    "last",
+    "first",
+    "according",
+    "per",
+    "cent",
+    "percent",
+    "including",
+    "against",
+    "through",
+    "told",
+    "how",
+    "why",
+    "may",
+    "might",
+    "must",
+    "well",
+    "still",
+    "both",
+    "each",
+    "many",
+    "much",
+    "own",
+    // Spanish / Portuguese / Italian
+    "los",
+    "las",
+    "del",
+    "por",
+    "para",
+    "con",
+    "una",
+    "que",
+    "como",
+    "sus",
+    "pero",
+    "sobre",
+    "entre",
+    "fue",
+    "han",
+    "este",
+    "esta",
+    "esto",
+    "ese",
+    "esa",
+    "dos",
+    "uno",
+    "mas",
+    "muy",
+    "das",
+    "dos",
+    "nos",
+    "nas",
+    "uma",
+    "com",
+    "foi",
+    "ser",
+    "pelo",
+    "pela",
+    "seu",
+    "sua",
+    "della",
+    "delle",
+    "degli",
+    "nel",
+    "nella",
+    "che",
+    "per",
+    "con",
+    "non",
+    "sono",
+    "alla",
+    "dal",
+    "dalla",
+    // French
+    "les",
+    "des",
+    "une",
+    "est",
+    "dans",
+    "par",
+    "pour",
+    "sur",
+    "pas",
+    "qui",
+    "que",
+    "aux",
+    "avec",
+    "ses",
+    "son",
+    "ont",
+    "mais",
+    "plus",
+    "cette",
+    "ces",
+    "leur",
+    "leurs",
+    "selon",
+    "entre",
+    // German / Dutch
+    "der",
+    "die",
+    "das",
+    "und",
+    "den",
+    "dem",
+    "des",
+    "ein",
+    "eine",
+    "einer",
+    "eines",
+    "ist",
+    "nicht",
+    "mit",
+    "auf",
+    "sich",
+    "auch",
+    "von",
+    "zum",
+    "zur",
+    "bei",
+    "nach",
+    "wie",
+    "wurde",
+    "hat",
+    "sind",
+    "het",
+    "een",
+    "van",
+    "voor",
+    "niet",
+    "met",
+    "zijn",
+    "op",
+    "werd",
+    "naar",
+    // web chrome
+    "cookie",
+    "cookies",
+    "newsletter",
+    "subscribe",
+    "advertisement",
+    "share",
+    "email",
+    "comment",
+    "comments",
+    "click",
+    "read",
+    "more",
+    "sign",
+    "login",
+    "privacy",
+    "policy",
+    "reply",
+    "post",
+];
+
+/// Byte ranges of the sentences of one paragraph. A sentence ends at `.`, `!`, `?` (or their
+/// CJK forms), possibly followed by closing quotes, when whitespace and then a capital letter,
+/// digit or opening quote follow; a short capitalised word before a dot (`Mr.`, `U.S.`) does
+/// not end a sentence.
+pub fn sentence_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (pos, c) = chars[i];
+        let is_cjk_end = matches!(c, '。' | '！' | '？');
+        if matches!(c, '.' | '!' | '?') || is_cjk_end {
+            let mut j = i + 1;
+            while j < chars.len() && matches!(chars[j].1, '"' | '\'' | '”' | '’' | '»' | ')') {
+                j += 1;
+            }
+            let end = chars.get(j).map_or(text.len(), |&(p, _)| p);
+            let next_starts = is_cjk_end
+                || (j < chars.len()
+                    && chars[j].1.is_whitespace()
+                    && chars[j..]
+                        .iter()
+                        .find(|(_, ch)| !ch.is_whitespace())
+                        .is_some_and(|&(_, ch)| {
+                            ch.is_uppercase()
+                                || ch.is_ascii_digit()
+                                || matches!(ch, '"' | '“' | '‘' | '«' | '\'')
+                        }));
+            if next_starts && !(c == '.' && is_abbreviation(&text[start..pos])) {
+                if end > start {
+                    ranges.push(start..end);
+                }
+                start = end;
+            }
+            i = j.max(i + 1);
+            continue;
+        }
+        let _ = pos;
+        i += 1;
+    }
+    if text[start..].trim().chars().any(char::is_alphanumeric) {
+        ranges.push(start..text.len());
+    }
+    ranges
+}
+
+/// Whether the text before a dot ends in an abbreviation (`Mr`, `Dr`, `U.S`, `St`).
+fn is_abbreviation(before: &str) -> bool {
+    let last = before
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("");
+    let letters = last.chars().filter(|c| c.is_alphabetic()).count();
+    letters <= 3 && last.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Appends the hashes of the word shingles of one paragraph (a shorter paragraph is one shingle).
+fn add_shingles(tokens: &[Token], out: &mut Vec<u64>) {
+    let ids: Vec<u32> = tokens.iter().map(|t| t.id).collect();
+    if ids.len() <= SHINGLE_WORDS {
+        out.push(xxh3_64(&bytes_of(&ids)));
+        return;
+    }
+    for window in ids.windows(SHINGLE_WORDS) {
+        out.push(xxh3_64(&bytes_of(window)));
+    }
+}
+
+/// Multipliers and offsets of the MinHash permutations, derived from fixed seeds.
+fn perm_params() -> &'static [(u64, u64); NUM_PERM] {
+    static PARAMS: std::sync::OnceLock<[(u64, u64); NUM_PERM]> = std::sync::OnceLock::new();
+    PARAMS.get_or_init(|| {
+        let mut params = [(0u64, 0u64); NUM_PERM];
+        for (i, p) in params.iter_mut().enumerate() {
+            let a = xxh3_64_with_seed(&(i as u64).to_le_bytes(), 0x5eed_0001) | 1;
+            let b = xxh3_64_with_seed(&(i as u64).to_le_bytes(), 0x5eed_0002);
+            *p = (a, b);
+        }
+        params
+    })
+}
+
+/// The MinHash signature of a set of shingle hashes (duplicates do not matter).
+pub fn minhash(shingles: &[u64]) -> Box<[u32]> {
+    let params = perm_params();
+    let mut mins = vec![u32::MAX; NUM_PERM];
+    for &s in shingles {
+        for (m, &(a, b)) in mins.iter_mut().zip(params.iter()) {
+            let v = (s.wrapping_mul(a).wrapping_add(b) >> 32) as u32;
+            if v < *m {
+                *m = v;
+            }
+        }
+    }
+    mins.into_boxed_slice()
+}
+
+/// Estimated Jaccard similarity of the shingle sets behind two signatures.
+pub fn minhash_jaccard(a: &[u32], b: &[u32]) -> f64 {
+    let same = a
+        .iter()
+        .zip(b)
+        .filter(|(x, y)| x == y && **x != u32::MAX)
+        .count();
+    same as f64 / a.len().max(1) as f64
+}
+
+/// The title lowercased with every run of non-word characters turned into one space.
+fn normalize_title(title: &str) -> String {
+    let mut out = String::with_capacity(title.len());
+    for c in title.chars() {
+        if is_word_char(c) || is_ideograph(c) {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with(' ') && !out.is_empty() {
+            out.push(' ');
+        }
+    }
+    out.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(text: &str) -> Vec<u32> {
+        let mut out = Vec::new();
+        tokenize(text, &mut out);
+        out.iter().map(|t| t.id).collect()
+    }
+
+    #[test]
+    fn mojibake_tokenizes_like_the_correct_text() {
+        assert_eq!(
+            ids("Guatemala’s Alianza Cívica — “yes”"),
+            ids("Guatemalaâ€™s Alianza CÃ\u{ad}vica â€” â€œyesâ€\u{9d}")
+        );
+        assert_eq!(ids("Australia’s"), ids("Australiaā€™s"));
+    }
+
+    #[test]
+    fn numbers_keep_their_separators_and_split_from_units() {
+        let toks = ids("1,200 km and 4.1% at 50C");
+        assert_eq!(toks.len(), 7);
+        assert!(is_key_number(toks[0]));
+        assert_eq!(toks, ids("1.200 km and 4,1% at 50 C"));
+    }
+
+    #[test]
+    fn months_in_several_languages_share_an_id() {
+        assert_eq!(ids("March"), ids("marzo"));
+        assert_eq!(ids("April"), ids("avril"));
+        assert_ne!(ids("March"), ids("April"));
+        assert!(!is_key_number(ids("2024")[0]) && is_number(ids("2024")[0]));
+    }
+
+    #[test]
+    fn sentences_split_at_ends_but_not_after_titles() {
+        let text =
+            "Mr. Smith met U.S. officials on Monday. “It went well,” he said! Talks resume 3 May.";
+        let parts: Vec<&str> = sentence_ranges(text)
+            .into_iter()
+            .map(|r| text[r].trim())
+            .collect();
+        assert_eq!(
+            parts,
+            vec![
+                "Mr. Smith met U.S. officials on Monday.",
+                "“It went well,” he said!",
+                "Talks resume 3 May."
+            ]
+        );
+    }
+
+    #[test]
+    fn header_dates_are_found_in_several_forms() {
+        let day = days_from_civil(2024, 3, 20);
+        assert_eq!(day, Some(19_802));
+        assert_eq!(find_date("Updated 11:10 AM GMT, March 20, 2024"), day);
+        assert_eq!(find_date("Posted on 2024-03-20T08:00:00Z"), day);
+        assert_eq!(find_date("Wednesday 20 March 2024 02:26 EDT"), day);
+        assert_eq!(find_date("Publicado el 20 de marzo de 2024"), day);
+        assert_eq!(find_date("20. März 2024, 14:00 Uhr"), day);
+        assert_eq!(find_date("Page 20 of March"), None);
+        assert_eq!(find_date("20.03.2024 | 21:15"), day);
+        assert_eq!(find_date("20/03/2024"), day);
+        assert_eq!(find_date("03/04/2024"), None);
+        assert_eq!(find_date("Share on Facebook"), None);
+    }
+
+    #[test]
+    fn capitalised_words_inside_sentences_are_names() {
+        let mut toks = Vec::new();
+        tokenize(
+            "The minister met Ernesto Villatoro. Talks went well.",
+            &mut toks,
+        );
+        let names: Vec<bool> = toks.iter().map(|t| t.is_name).collect();
+        assert_eq!(
+            names,
+            vec![false, false, false, true, true, false, false, false]
+        );
+    }
+
+    #[test]
+    fn headline_lists_are_not_content() {
+        let fp = fingerprint(
+            Some("Storm hits coast"),
+            &[
+                "Most read".to_string(),
+                "Dubrovnik halts new holiday rental permits inside old town walls".to_string(),
+                "The storm reached the coast on Monday night, flooding 40 homes in the port."
+                    .to_string(),
+            ],
+        );
+        assert_eq!(fp.sentences.len(), 1);
+        assert_eq!(fp.content_words, 14);
+    }
+
+    #[test]
+    fn signature_is_stable_and_copies_agree() {
+        let body = vec![
+            "The council voted on Tuesday to close the old bridge to cars from June, citing cracks found in two of its piers during an inspection.".to_string(),
+        ];
+        let a = fingerprint(Some("Bridge closes"), &body);
+        let b = fingerprint(Some("Bridge to close"), &body);
+        assert_eq!(a.minhash, b.minhash);
+        assert_eq!(minhash_jaccard(&a.minhash, &b.minhash), 1.0);
+        let empty = fingerprint(None, &[]);
+        assert!(empty.is_empty());
+        assert_eq!(minhash_jaccard(&empty.minhash, &empty.minhash), 0.0);
+    }
+}

@@ -1,0 +1,3 @@
+//! CLI tests: the real `newsclean` binary on inputs in a temporary directory.
+
+mod cluster;
