@@ -23,13 +23,13 @@ fn main() -> anyhow::Result<()> {
     let opts = ClusterOptions::default();
     let candidates: std::collections::HashSet<(u32, u32)> =
         cluster::candidates(&fps, &df, &opts).into_iter().collect();
+    let prepared: Vec<_> = articles
+        .iter()
+        .map(|a| cluster::prepare(&a.fingerprint, cluster::article_day(a), &df))
+        .collect();
     for i in 0..articles.len() {
         for j in i + 1..articles.len() {
-            let days = (
-                cluster::article_day(&articles[i]),
-                cluster::article_day(&articles[j]),
-            );
-            let v = cluster::compare(fps[i], fps[j], days, &df, &opts);
+            let v = cluster::compare(&prepared[i], &prepared[j], &opts);
             let line = serde_json::json!({
                 "a": articles[i].path.file_name().map(|n| n.to_string_lossy()),
                 "b": articles[j].path.file_name().map(|n| n.to_string_lossy()),

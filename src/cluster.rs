@@ -31,13 +31,12 @@
 //! bit-stable for stories stored across runs. No model: lexical evidence separates the
 //! development set (see the notes of issue 5); a model could not ship inside the build cheaply.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
 use crate::article::Article;
-use crate::fingerprint::{self, BAND_ROWS, Fingerprint, NUM_PERM};
+use crate::fingerprint::{self, BAND_ROWS, Fingerprint};
 
 /// Below this many articles, document frequencies are not used to weigh tokens.
 pub const MIN_DF_BATCH: usize = 50;
@@ -47,8 +46,11 @@ const MIN_SHARED_WORDS: u32 = 25;
 const SENTENCE_MATCH: f64 = 0.34;
 /// Least number of alignable sentences in the shorter text for a rewrite to be judged.
 const MIN_ALIGN_SENTENCES: usize = 3;
-/// Dates further apart than this many days count against a pair.
+/// Dates further apart than this many days lower the rewrite score.
 const DATE_TOLERANCE_DAYS: i64 = 3;
+/// Dates further apart than this many days rule a pair out: a copy or rewrite is published
+/// within days of its original; next month's edition of a story is not the same story.
+const DATE_LIMIT_DAYS: i64 = 14;
 
 /// Thresholds and limits of clustering; the CLI flags are their kebab-case names.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,28 +107,7 @@ pub struct Verdict {
     pub signals: BTreeMap<String, f64>,
 }
 
-/// A hasher for keys that are already hashes.
-#[derive(Default)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+type IdMap<K, V> = fingerprint::HashedMap<K, V>;
 
 /// In how many articles of the batch each content token occurs.
 #[derive(Debug, Default, Clone)]
@@ -134,6 +115,8 @@ pub struct DocFreq {
     /// Articles counted.
     pub articles: usize,
     counts: IdMap<u32, u32>,
+    /// Rarity factor by document frequency (empty in small batches, where it is 1).
+    by_df: Vec<f32>,
 }
 
 impl DocFreq {
@@ -144,7 +127,7 @@ impl DocFreq {
             .map(|chunk| {
                 let mut map: IdMap<u32, u32> = IdMap::default();
                 for fp in chunk {
-                    for &t in fp.tokens.iter() {
+                    for t in fp.distinct_tokens() {
                         *map.entry(t).or_insert(0) += 1;
                     }
                 }
@@ -159,9 +142,19 @@ impl DocFreq {
                 }
                 a
             });
+        let n = fingerprints.len();
+        let by_df = if n < MIN_DF_BATCH {
+            Vec::new()
+        } else {
+            let (nf, top) = (n as f64, (n as f64 / 2.0).ln());
+            (0..=n)
+                .map(|df| ((nf / df.max(2) as f64).ln() / top).clamp(0.0, 1.0) as f32)
+                .collect()
+        };
         DocFreq {
-            articles: fingerprints.len(),
+            articles: n,
             counts,
+            by_df,
         }
     }
 
@@ -178,12 +171,11 @@ impl DocFreq {
         } else {
             1.0
         };
-        if self.articles < MIN_DF_BATCH {
+        if self.by_df.is_empty() {
             return prior;
         }
-        let n = self.articles as f64;
-        let df = f64::from(self.df(token).max(2));
-        prior * ((n / df).ln() / (n / 2.0).ln()).clamp(0.0, 1.0)
+        let df = (self.df(token) as usize).min(self.by_df.len() - 1);
+        prior * f64::from(self.by_df[df])
     }
 }
 
@@ -195,56 +187,132 @@ fn merge_counts(mut a: IdMap<u32, u32>, b: IdMap<u32, u32>) -> IdMap<u32, u32> {
 }
 
 /// Candidate pairs `(a, b)` with `a < b`, sorted, from the LSH bands and the rare-token index.
+///
+/// Buckets are runs of a sorted `(key, article)` list, one list per LSH band and one for the
+/// rare-token index; each article looks up its own buckets (binary search) and takes as
+/// partners the bucket's first [`ClusterOptions::bucket_links`] members that come before it.
+/// A partner found in any LSH band, or in at least two rare-token buckets, makes a pair. Work
+/// and memory grow linearly with the batch, and every step but the sorts runs per article in
+/// parallel.
 pub fn candidates(fps: &[&Fingerprint], df: &DocFreq, opts: &ClusterOptions) -> Vec<(u32, u32)> {
     let links = opts.bucket_links.max(1);
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
-    // LSH: one bucket map per band keeps keys small and the work easy to reason about
-    for band in 0..NUM_PERM / BAND_ROWS {
-        let mut buckets: IdMap<u64, Vec<u32>> = IdMap::default();
-        for (i, fp) in fps.iter().enumerate() {
+    let band_keys = |fp: &Fingerprint| -> Vec<u64> {
+        fp.minhash
+            .chunks(BAND_ROWS)
+            .enumerate()
+            .map(|(band, rows)| {
+                let mut key = 0xcbf2_9ce4_8422_2325u64 ^ band as u64;
+                for &r in rows {
+                    key = (key ^ u64::from(r)).wrapping_mul(0x0100_0000_01b3);
+                }
+                key
+            })
+            .collect()
+    };
+    let keys: Vec<Vec<u64>> = fps
+        .par_iter()
+        .map(|fp| {
             if fp.is_empty() {
-                continue;
+                Vec::new()
+            } else {
+                band_keys(fp)
             }
-            let rows = &fp.minhash[band * BAND_ROWS..(band + 1) * BAND_ROWS];
-            let mut key = 0xcbf2_9ce4_8422_2325u64;
-            for &r in rows {
-                key = (key ^ u64::from(r)).wrapping_mul(0x0100_0000_01b3);
+        })
+        .collect();
+    let rare: Vec<Vec<u32>> = fps
+        .par_iter()
+        .map(|fp| rare_tokens(fp, df, opts.rare_tokens))
+        .collect();
+    let mut lsh: Vec<(u64, u32)> = keys
+        .iter()
+        .enumerate()
+        .flat_map(|(i, ks)| ks.iter().map(move |&k| (k, i as u32)))
+        .collect();
+    lsh.par_sort_unstable();
+    let mut index: Vec<(u32, u32)> = rare
+        .iter()
+        .enumerate()
+        .flat_map(|(i, ts)| ts.iter().map(move |&t| (t, i as u32)))
+        .collect();
+    index.par_sort_unstable();
+    let (lsh_offsets, lsh_starts) = bucket_starts(&lsh, fps.len());
+    let (index_offsets, index_starts) = bucket_starts(&index, fps.len());
+    let mut pairs: Vec<(u32, u32)> = (0..fps.len())
+        .into_par_iter()
+        .flat_map_iter(|j| {
+            // (partner, is_lsh)
+            let mut partners: Vec<(u32, bool)> = Vec::new();
+            let take = |sorted_starts: &[u32], is_lsh: bool, partners: &mut Vec<(u32, bool)>| {
+                let entry = |p: usize| -> Option<(u64, u32)> {
+                    if is_lsh {
+                        lsh.get(p).copied()
+                    } else {
+                        index.get(p).map(|&(key, i)| (u64::from(key), i))
+                    }
+                };
+                for &start in sorted_starts {
+                    let start = start as usize;
+                    let Some((run_key, _)) = entry(start) else {
+                        continue;
+                    };
+                    partners.extend(
+                        (start..)
+                            .map_while(entry)
+                            .take_while(|&(key, i)| key == run_key && i < j as u32)
+                            .take(links)
+                            .map(|(_, i)| (i, is_lsh)),
+                    );
+                }
+            };
+            take(
+                &lsh_starts[lsh_offsets[j] as usize..lsh_offsets[j + 1] as usize],
+                true,
+                &mut partners,
+            );
+            take(
+                &index_starts[index_offsets[j] as usize..index_offsets[j + 1] as usize],
+                false,
+                &mut partners,
+            );
+            partners.sort_unstable();
+            let mut out = Vec::new();
+            for run in partners.chunk_by(|a, b| a.0 == b.0) {
+                if run.len() >= 2 || run.iter().any(|&(_, is_lsh)| is_lsh) {
+                    out.push((run[0].0, j as u32));
+                }
             }
-            buckets.entry(key).or_default().push(i as u32);
-        }
-        for members in buckets.values() {
-            link_bucket(members, links, &mut pairs);
-        }
-    }
-    // rare tokens: pairs must share at least two index entries
-    let mut buckets: IdMap<u32, Vec<u32>> = IdMap::default();
-    for (i, fp) in fps.iter().enumerate() {
-        for t in rare_tokens(fp, df, opts.rare_tokens) {
-            buckets.entry(t).or_default().push(i as u32);
-        }
-    }
-    let mut rare_pairs = Vec::new();
-    for members in buckets.values() {
-        link_bucket(members, links, &mut rare_pairs);
-    }
-    rare_pairs.sort_unstable();
-    for run in rare_pairs.chunk_by(|a, b| a == b) {
-        if run.len() >= 2 {
-            pairs.push(run[0]);
-        }
-    }
-    pairs.sort_unstable();
-    pairs.dedup();
+            out
+        })
+        .collect();
+    pairs.par_sort_unstable();
     pairs
 }
 
-/// Pairs each member of a bucket (in index order) with at most `links` members before it.
-fn link_bucket(members: &[u32], links: usize, pairs: &mut Vec<(u32, u32)>) {
-    for j in 1..members.len() {
-        for &first in &members[..j.min(links)] {
-            pairs.push((first.min(members[j]), first.max(members[j])));
-        }
+/// For a list of `(key, article)` sorted by key then article: for each article, the positions
+/// where the runs (buckets) holding its entries start, as offsets into one flat list (article
+/// `j`'s are `starts[offsets[j]..offsets[j + 1]]`). One pass, no searching.
+fn bucket_starts<K: PartialEq + Copy>(
+    sorted: &[(K, u32)],
+    articles: usize,
+) -> (Vec<u32>, Vec<u32>) {
+    let mut offsets = vec![0u32; articles + 1];
+    for &(_, i) in sorted {
+        offsets[i as usize + 1] += 1;
     }
+    for k in 1..offsets.len() {
+        offsets[k] += offsets[k - 1];
+    }
+    let mut fill = offsets.clone();
+    let mut starts = vec![0u32; sorted.len()];
+    let mut run = 0usize;
+    for (p, &(key, i)) in sorted.iter().enumerate() {
+        if p > 0 && sorted[p - 1].0 != key {
+            run = p;
+        }
+        starts[fill[i as usize] as usize] = run as u32;
+        fill[i as usize] += 1;
+    }
+    (offsets, starts)
 }
 
 /// The article's `k` rarest names and key figures among those seen in at least two articles.
@@ -278,43 +346,65 @@ pub fn article_day(article: &Article) -> Option<i64> {
         .or(article.fingerprint.header_day.map(i64::from))
 }
 
+/// An article made ready for many comparisons in one batch: token weights, bit masks and
+/// sorted sentence hashes computed once.
+pub struct Prepared<'a> {
+    fp: &'a Fingerprint,
+    day: Option<i64>,
+    sentences: Vec<PreparedSentence<'a>>,
+    /// Sorted hashes of the sentences, for verbatim matching.
+    hashes: Vec<u64>,
+    title_weights: Vec<f32>,
+}
+
+/// Makes an article ready for [`compare`]; `day` is its publication day, when known.
+pub fn prepare<'a>(fp: &'a Fingerprint, day: Option<i64>, df: &DocFreq) -> Prepared<'a> {
+    let mut hashes: Vec<u64> = fp.sentences.iter().map(|s| s.hash).collect();
+    hashes.sort_unstable();
+    Prepared {
+        fp,
+        day,
+        sentences: fp
+            .sentences
+            .iter()
+            .map(|s| PreparedSentence::new(s, df))
+            .collect(),
+        hashes,
+        title_weights: fp
+            .title_tokens
+            .iter()
+            .map(|&t| df.weight(t) as f32)
+            .collect(),
+    }
+}
+
 /// Compares two articles and says whether they are one story, with every signal.
-pub fn compare(
-    a: &Fingerprint,
-    b: &Fingerprint,
-    days: (Option<i64>, Option<i64>),
-    df: &DocFreq,
-    opts: &ClusterOptions,
-) -> Verdict {
+pub fn compare(a: &Prepared, b: &Prepared, opts: &ClusterOptions) -> Verdict {
     let mut signals = BTreeMap::new();
     // verbatim sentences
-    let hashes_b: HashSet<u64, BuildHasherDefault<IdHasher>> =
-        b.sentences.iter().map(|s| s.hash).collect();
-    let hashes_a: HashSet<u64, BuildHasherDefault<IdHasher>> =
-        a.sentences.iter().map(|s| s.hash).collect();
-    let shared_a: Vec<bool> = a
-        .sentences
-        .iter()
-        .map(|s| hashes_b.contains(&s.hash))
-        .collect();
-    let shared_b: Vec<bool> = b
-        .sentences
-        .iter()
-        .map(|s| hashes_a.contains(&s.hash))
-        .collect();
-    let words = |fp: &Fingerprint, mask: &[bool], want: bool| -> u32 {
-        fp.sentences
+    let shared_a: Vec<bool> =
+        a.fp.sentences
+            .iter()
+            .map(|s| b.hashes.binary_search(&s.hash).is_ok())
+            .collect();
+    let shared_b: Vec<bool> =
+        b.fp.sentences
+            .iter()
+            .map(|s| a.hashes.binary_search(&s.hash).is_ok())
+            .collect();
+    let words = |p: &Prepared, mask: &[bool], want: bool| -> u32 {
+        p.fp.sentences
             .iter()
             .zip(mask)
             .filter(|(_, m)| **m == want)
             .map(|(s, _)| u32::from(s.words))
             .sum()
     };
-    let (total_a, total_b) = (
-        words(a, &shared_a, true) + words(a, &shared_a, false),
-        words(b, &shared_b, true) + words(b, &shared_b, false),
-    );
     let (shared_words_a, shared_words_b) = (words(a, &shared_a, true), words(b, &shared_b, true));
+    let (total_a, total_b) = (
+        shared_words_a + words(a, &shared_a, false),
+        shared_words_b + words(b, &shared_b, false),
+    );
     let containment = if total_a == 0 || total_b == 0 {
         0.0
     } else if total_a <= total_b {
@@ -329,9 +419,9 @@ pub fn compare(
     );
     signals.insert(
         "minhash_jaccard".to_string(),
-        fingerprint::minhash_jaccard(&a.minhash, &b.minhash),
+        fingerprint::minhash_jaccard(&a.fp.minhash, &b.fp.minhash),
     );
-    let date_gap = match days {
+    let date_gap = match (a.day, b.day) {
         (Some(x), Some(y)) => Some((x - y).abs()),
         _ => None,
     };
@@ -339,45 +429,43 @@ pub fn compare(
         signals.insert("date_gap_days".to_string(), gap as f64);
     }
     let date_conflict = date_gap.is_some_and(|g| g > DATE_TOLERANCE_DAYS);
+    let too_far_apart = date_gap.is_some_and(|g| g > DATE_LIMIT_DAYS);
 
     // rewrite evidence, outside the verbatim-shared sentences
-    let rest_a: Vec<&fingerprint::Sentence> = a
-        .sentences
-        .iter()
-        .zip(&shared_a)
-        .filter(|(s, m)| !**m && s.tokens.len() >= 2)
-        .map(|(s, _)| s)
-        .collect();
-    let rest_b: Vec<&fingerprint::Sentence> = b
-        .sentences
-        .iter()
-        .zip(&shared_b)
-        .filter(|(s, m)| !**m && s.tokens.len() >= 2)
-        .map(|(s, _)| s)
-        .collect();
-    let (short, long) = if rest_a.len() <= rest_b.len() {
-        (&rest_a, &rest_b)
-    } else {
-        (&rest_b, &rest_a)
+    let rest = |p: &'_ Prepared, mask: &[bool]| -> Vec<usize> {
+        (0..p.sentences.len())
+            .filter(|&i| !mask[i] && p.sentences[i].tokens.len() >= 2)
+            .collect()
     };
-    let (align, matched) = align_sentences(short, long, df);
-    signals.insert("align".to_string(), align);
-    signals.insert("matched".to_string(), matched);
-    signals.insert("sentences".to_string(), short.len() as f64);
-    let tokens_a = union_tokens(&rest_a, &a.title_tokens);
-    let tokens_b = union_tokens(&rest_b, &b.title_tokens);
-    let rare = weighted_overlap(&tokens_a, &tokens_b, df);
+    let (rest_a, rest_b) = (rest(a, &shared_a), rest(b, &shared_b));
+    let (short, long) = if rest_a.len() <= rest_b.len() {
+        ((a, &rest_a), (b, &rest_b))
+    } else {
+        ((b, &rest_b), (a, &rest_a))
+    };
+    let short_sentences: Vec<&PreparedSentence> =
+        short.1.iter().map(|&i| &short.0.sentences[i]).collect();
+    let long_sentences: Vec<&PreparedSentence> =
+        long.1.iter().map(|&i| &long.0.sentences[i]).collect();
+    let alignment = align_sentences(&short_sentences, &long_sentences);
+    signals.insert("align".to_string(), alignment.chain);
+    signals.insert("matched".to_string(), alignment.matched);
+    signals.insert("sentences".to_string(), short_sentences.len() as f64);
+    if let Some(agreement) = alignment.number_agreement {
+        signals.insert("number_agreement".to_string(), agreement);
+    }
+    let tokens_a = weighted_tokens(a, &rest_a);
+    let tokens_b = weighted_tokens(b, &rest_b);
+    let rare = weighted_overlap(&tokens_a, &tokens_b);
     signals.insert("rare_overlap".to_string(), rare);
-    let nums_a: Vec<u32> = tokens_a
-        .iter()
-        .copied()
-        .filter(|&t| fingerprint::is_key_number(t))
-        .collect();
-    let nums_b: Vec<u32> = tokens_b
-        .iter()
-        .copied()
-        .filter(|&t| fingerprint::is_key_number(t))
-        .collect();
+    let numbers = |tokens: &[(u32, f32)]| -> Vec<u32> {
+        tokens
+            .iter()
+            .map(|&(t, _)| t)
+            .filter(|&t| fingerprint::is_key_number(t))
+            .collect()
+    };
+    let (nums_a, nums_b) = (numbers(&tokens_a), numbers(&tokens_b));
     let numbers = if nums_a.is_empty() || nums_b.is_empty() {
         None
     } else {
@@ -387,16 +475,17 @@ pub fn compare(
     if let Some(n) = numbers {
         signals.insert("number_overlap".to_string(), n);
     }
-    let title = title_similarity(a, b, &mut signals);
+    let title = title_similarity(a.fp, b.fp, &mut signals);
 
     // A rewrite shares almost no sentence verbatim with its original; a different story from
     // the same desk often repeats a background paragraph word for word, and little else.
-    let mut rewrite = 0.5 * align + 0.25 * rare + 0.15 * numbers.unwrap_or(rare) + 0.1 * title
-        - 0.5 * containment;
+    let mut rewrite =
+        0.5 * alignment.chain + 0.25 * rare + 0.15 * numbers.unwrap_or(rare) + 0.1 * title
+            - 0.5 * containment;
     if date_conflict {
         rewrite -= 0.3;
     }
-    if short.len() < MIN_ALIGN_SENTENCES {
+    if short_sentences.len() < MIN_ALIGN_SENTENCES {
         rewrite = rewrite.min(0.0);
     }
     let rewrite = rewrite.clamp(0.0, 1.0);
@@ -404,10 +493,10 @@ pub fn compare(
 
     let is_copy = containment >= opts.copy_threshold
         && shared_words_a.min(shared_words_b) >= MIN_SHARED_WORDS
-        && !date_conflict;
+        && !too_far_apart;
     let (rule, score) = if is_copy {
         (Some("copy"), containment)
-    } else if rewrite >= opts.rewrite_threshold {
+    } else if rewrite >= opts.rewrite_threshold && !too_far_apart {
         (Some("rewrite"), rewrite)
     } else {
         (None, containment.max(rewrite))
@@ -419,15 +508,50 @@ pub fn compare(
     }
 }
 
-fn union_tokens(sentences: &[&fingerprint::Sentence], title: &[u32]) -> Vec<u32> {
-    let mut out: Vec<u32> = sentences
+/// The distinct tokens of some sentences of an article and of its title, with their weights,
+/// sorted by token.
+fn weighted_tokens(p: &Prepared, sentences: &[usize]) -> Vec<(u32, f32)> {
+    let mut out: Vec<(u32, f32)> = sentences
         .iter()
-        .flat_map(|s| s.tokens.iter().copied())
+        .flat_map(|&i| {
+            let s = &p.sentences[i];
+            s.tokens
+                .iter()
+                .copied()
+                .zip(s.weights.iter().map(|&w| f32::from(w) / 255.0))
+        })
+        .chain(
+            p.fp.title_tokens
+                .iter()
+                .copied()
+                .zip(p.title_weights.iter().copied()),
+        )
         .collect();
-    out.extend_from_slice(title);
-    out.sort_unstable();
-    out.dedup();
+    out.sort_unstable_by_key(|&(t, _)| t);
+    out.dedup_by_key(|&mut (t, _)| t);
     out
+}
+
+/// Weight of the shared tokens over the smaller of the two total weights (sorted by token).
+fn weighted_overlap(a: &[(u32, f32)], b: &[(u32, f32)]) -> f64 {
+    let total = |s: &[(u32, f32)]| s.iter().map(|&(_, w)| f64::from(w)).sum::<f64>();
+    let (wa, wb) = (total(a), total(b));
+    if wa <= 0.0 || wb <= 0.0 {
+        return 0.0;
+    }
+    let (mut i, mut j, mut shared) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += f64::from(a[i].1);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared / wa.min(wb)
 }
 
 /// Number of elements two sorted, deduplicated slices share.
@@ -447,77 +571,117 @@ fn count_shared(a: &[u32], b: &[u32]) -> usize {
     n
 }
 
-/// Weight of the shared tokens over the smaller of the two total weights (sorted slices).
-fn weighted_overlap(a: &[u32], b: &[u32], df: &DocFreq) -> f64 {
-    let total = |s: &[u32]| s.iter().map(|&t| df.weight(t)).sum::<f64>();
-    let (wa, wb) = (total(a), total(b));
-    if wa <= 0.0 || wb <= 0.0 {
-        return 0.0;
-    }
-    let (mut i, mut j, mut shared) = (0, 0, 0.0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += df.weight(a[i]);
-                i += 1;
-                j += 1;
-            }
+/// A sentence made ready for many comparisons: token weights and bit masks computed once.
+struct PreparedSentence<'a> {
+    tokens: &'a [u32],
+    /// Token weights in 1/255 steps (a byte each keeps a batch's prepared sentences small).
+    weights: Box<[u8]>,
+    total: f32,
+    /// One bit per key number (0 when the sentence has none).
+    number_mask: u64,
+}
+
+impl<'a> PreparedSentence<'a> {
+    fn new(sentence: &'a fingerprint::Sentence, df: &DocFreq) -> PreparedSentence<'a> {
+        let tokens: &[u32] = &sentence.tokens;
+        let weights: Box<[u8]> = tokens
+            .iter()
+            .map(|&t| (df.weight(t) * 255.0).round() as u8)
+            .collect();
+        let mut number_mask = 0u64;
+        for &t in tokens.iter().filter(|&&t| fingerprint::is_key_number(t)) {
+            number_mask |= 1u64 << (t.wrapping_mul(0x9e37_79b9) >> 26);
+        }
+        PreparedSentence {
+            tokens,
+            total: weights.iter().map(|&w| f32::from(w)).sum::<f32>() / 255.0,
+            weights,
+            number_mask,
         }
     }
-    shared / wa.min(wb)
 }
 
-/// Similarity of two sentences: weighted overlap of their content tokens, 0 when they share
-/// fewer than two tokens or when both carry key numbers and share none.
-fn sentence_similarity(a: &[u32], b: &[u32], df: &DocFreq) -> f64 {
-    if count_shared(a, b) < 2 {
-        return 0.0;
-    }
-    let nums = |s: &[u32]| -> Vec<u32> {
-        s.iter()
-            .copied()
-            .filter(|&t| fingerprint::is_key_number(t))
-            .collect()
-    };
-    let (na, nb) = (nums(a), nums(b));
-    if !na.is_empty() && !nb.is_empty() && count_shared(&na, &nb) == 0 {
-        return 0.0;
-    }
-    weighted_overlap(a, b, df)
+/// What sentence alignment found.
+struct Alignment {
+    /// Longest in-order chain of reworded matches, over the short text's sentence count.
+    chain: f64,
+    /// Short sentences with any match, over the same count.
+    matched: f64,
+    /// Of the key numbers in matched short sentences, the share found in their best match:
+    /// low when matching sentences give different figures (next month's edition of a
+    /// templated story). `None` when no matched sentence has a key number.
+    number_agreement: Option<f64>,
 }
 
-/// Aligns the sentences of `short` with those of `long`: the longest in-order chain of
-/// reworded matches (several short sentences may match one long sentence, as when a rewrite
-/// splits a sentence) and the number of short sentences with any match, both over
-/// `short.len()`.
-fn align_sentences(
-    short: &[&fingerprint::Sentence],
-    long: &[&fingerprint::Sentence],
-    df: &DocFreq,
-) -> (f64, f64) {
+/// Aligns the sentences of `short` with those of `long`: several short sentences may match one
+/// long sentence, as when a rewrite splits a sentence. Similarities come from an inverted index
+/// of the long text's tokens, so only sentence pairs that share a token cost anything.
+fn align_sentences(short: &[&PreparedSentence], long: &[&PreparedSentence]) -> Alignment {
     if short.is_empty() || long.is_empty() {
-        return (0.0, 0.0);
+        return Alignment {
+            chain: 0.0,
+            matched: 0.0,
+            number_agreement: None,
+        };
     }
+    let mut postings: Vec<(u32, u32)> = long
+        .iter()
+        .enumerate()
+        .flat_map(|(j, t)| t.tokens.iter().map(move |&tok| (tok, j as u32)))
+        .collect();
+    postings.sort_unstable();
+    // per long sentence: shared weight, shared tokens, shared key numbers
+    let mut acc = vec![(0.0f32, 0u32, 0u32); long.len()];
     let mut prev = vec![0u32; long.len() + 1];
     let mut cur = vec![0u32; long.len() + 1];
     let mut matched = 0usize;
+    let (mut numbers, mut agreeing) = (0usize, 0usize);
     for s in short {
-        let mut any = false;
+        acc.iter_mut().for_each(|a| *a = (0.0, 0, 0));
+        for (k, &tok) in s.tokens.iter().enumerate() {
+            let w = f32::from(s.weights[k]) / 255.0;
+            let is_number = u32::from(fingerprint::is_key_number(tok));
+            let from = postings.partition_point(|&(t, _)| t < tok);
+            for &(_, j) in postings[from..].iter().take_while(|&&(t, _)| t == tok) {
+                let a = &mut acc[j as usize];
+                a.0 += w;
+                a.1 += 1;
+                a.2 += is_number;
+            }
+        }
+        let mut best = (0.0, None);
         for (j, t) in long.iter().enumerate() {
-            let is_match = sentence_similarity(&s.tokens, &t.tokens, df) >= SENTENCE_MATCH;
-            any |= is_match;
+            let (weight, shared, shared_numbers) = acc[j];
+            let lighter = s.total.min(t.total);
+            let numbers_clash = s.number_mask != 0 && t.number_mask != 0 && shared_numbers == 0;
+            let sim = if shared < 2 || lighter <= 0.0 || numbers_clash {
+                0.0
+            } else {
+                f64::from(weight / lighter)
+            };
+            let is_match = sim >= SENTENCE_MATCH;
+            if is_match && sim > best.0 {
+                best = (sim, Some(j));
+            }
             cur[j + 1] = cur[j]
                 .max(prev[j + 1])
                 .max(prev[j + 1] + u32::from(is_match));
         }
-        matched += usize::from(any);
+        if let Some(j) = best.1 {
+            matched += 1;
+            for &tok in s.tokens.iter().filter(|&&t| fingerprint::is_number(t)) {
+                numbers += 1;
+                agreeing += usize::from(long[j].tokens.binary_search(&tok).is_ok());
+            }
+        }
         std::mem::swap(&mut prev, &mut cur);
     }
-    let chain = prev[long.len()];
     let n = short.len() as f64;
-    (f64::from(chain) / n, matched as f64 / n)
+    Alignment {
+        chain: f64::from(prev[long.len()]) / n,
+        matched: matched as f64 / n,
+        number_agreement: (numbers > 0).then(|| agreeing as f64 / numbers as f64),
+    }
 }
 
 /// Title similarity, 0 to 1: the best of normalized Levenshtein, Jaro-Winkler (discounted,
@@ -526,8 +690,14 @@ fn title_similarity(a: &Fingerprint, b: &Fingerprint, signals: &mut BTreeMap<Str
     if a.title_text.is_empty() || b.title_text.is_empty() {
         return 0.0;
     }
-    let lev = strsim::normalized_levenshtein(&a.title_text, &b.title_text);
-    let jw = strsim::jaro_winkler(&a.title_text, &b.title_text);
+    let (lev, jw) = if a.title_text == b.title_text {
+        (1.0, 1.0)
+    } else {
+        (
+            strsim::normalized_levenshtein(&a.title_text, &b.title_text),
+            strsim::jaro_winkler(&a.title_text, &b.title_text),
+        )
+    };
     let shared = count_shared(&a.title_tokens, &b.title_tokens) as f64;
     let smaller = a.title_tokens.len().min(b.title_tokens.len()).max(1) as f64;
     let token_set = shared / smaller;
@@ -542,13 +712,9 @@ fn title_similarity(a: &Fingerprint, b: &Fingerprint, signals: &mut BTreeMap<Str
 /// Compares two articles on their own (no batch statistics), as `newsclean compare` does.
 pub fn compare_articles(a: &Article, b: &Article, opts: &ClusterOptions) -> Verdict {
     let df = DocFreq::count(&[&a.fingerprint, &b.fingerprint]);
-    compare(
-        &a.fingerprint,
-        &b.fingerprint,
-        (article_day(a), article_day(b)),
-        &df,
-        opts,
-    )
+    let pa = prepare(&a.fingerprint, article_day(a), &df);
+    let pb = prepare(&b.fingerprint, article_day(b), &df);
+    compare(&pa, &pb, opts)
 }
 
 /// Groups the articles of a batch into stories.
@@ -557,19 +723,34 @@ pub fn group(articles: &[Article], opts: &ClusterOptions) -> Vec<Group> {
     let days: Vec<Option<i64>> = articles.iter().map(article_day).collect();
     let df = DocFreq::count(&fps);
     let pairs = candidates(&fps, &df, opts);
-    let verdicts: Vec<Verdict> = pairs
+    let mut in_pairs = vec![false; fps.len()];
+    for &(a, b) in &pairs {
+        in_pairs[a as usize] = true;
+        in_pairs[b as usize] = true;
+    }
+    let prepared: Vec<Option<Prepared>> = (0..fps.len())
+        .into_par_iter()
+        .map(|i| in_pairs[i].then(|| prepare(fps[i], days[i], &df)))
+        .collect();
+    let ready = |i: usize| -> Prepared {
+        // every article of a pair was prepared above; the core checks below may need others
+        prepare(fps[i], days[i], &df)
+    };
+    // only the pairs that match are kept: a verdict's signals are not small
+    let mut edges: Vec<(usize, usize, Verdict)> = pairs
         .par_iter()
-        .map(|&(a, b)| {
-            let (a, b) = (a as usize, b as usize);
-            compare(fps[a], fps[b], (days[a], days[b]), &df, opts)
+        .filter_map(|&(a, b)| {
+            let verdict = match (&prepared[a as usize], &prepared[b as usize]) {
+                (Some(pa), Some(pb)) => compare(pa, pb, opts),
+                _ => compare(&ready(a as usize), &ready(b as usize), opts),
+            };
+            verdict
+                .rule
+                .is_some()
+                .then_some((a as usize, b as usize, verdict))
         })
         .collect();
-    let mut edges: Vec<(usize, usize, Verdict)> = pairs
-        .into_iter()
-        .zip(verdicts)
-        .filter(|(_, v)| v.rule.is_some())
-        .map(|((a, b), v)| (a as usize, b as usize, v))
-        .collect();
+    drop(pairs);
     // copies first, then by score (best first), then by index: a fixed order
     edges.sort_by(|x, y| {
         let copy = |v: &Verdict| v.rule == Some("copy");
@@ -593,7 +774,10 @@ pub fn group(articles: &[Article], opts: &ClusterOptions) -> Vec<Group> {
         let core_check = if (ca == a && cb == b) || (ca == b && cb == a) {
             verdict.clone()
         } else {
-            compare(fps[ca], fps[cb], (days[ca], days[cb]), &df, opts)
+            match (&prepared[ca], &prepared[cb]) {
+                (Some(pa), Some(pb)) => compare(pa, pb, opts),
+                _ => compare(&ready(ca), &ready(cb), opts),
+            }
         };
         if core_check.rule.is_none() {
             continue;
@@ -658,6 +842,15 @@ mod tests {
         fingerprint(Some(title), &paragraphs)
     }
 
+    fn check(a: &Fingerprint, b: &Fingerprint, days: (Option<i64>, Option<i64>)) -> Verdict {
+        let df = DocFreq::count(&[a, b]);
+        compare(
+            &prepare(a, days.0, &df),
+            &prepare(b, days.1, &df),
+            &ClusterOptions::default(),
+        )
+    }
+
     const WIRE: &[&str] = &[
         "The city council of Tarnów voted 31 to 4 on Monday to close the Wisła footbridge to all traffic from 1 June, after inspectors found deep cracks in two of its three piers.",
         "Engineers from the regional roads office said repairs would take at least 14 months and cost about 22 million zloty, money the city does not yet have.",
@@ -666,17 +859,18 @@ mod tests {
         "The bridge was built in 1911 and last renovated in 1987.",
     ];
 
+    const REWRITE: &[&str] = &[
+        "Councillors in Tarnów backed closing the Wisła footbridge from 1 June by 31 votes to 4 on Monday after cracks were found in two of the three piers.",
+        "The regional roads office puts the repair bill at roughly 22 million zloty and the work at 14 months or more, and the city lacks the money.",
+        "Deputy mayor Halina Gąsior, who proposed the move, warned against waiting for a tragedy and called the bridge older than anyone in the room.",
+        "Some 9,000 pupils and workers use the crossing daily on their way to the eastern industrial zone.",
+    ];
+
     #[test]
     fn identical_bodies_are_copies() {
         let a = fp("Tarnów closes bridge", WIRE);
         let b = fp("Tarnów shuts footbridge over cracks", WIRE);
-        let v = compare(
-            &a,
-            &b,
-            (None, None),
-            &DocFreq::default(),
-            &ClusterOptions::default(),
-        );
+        let v = check(&a, &b, (None, None));
         assert_eq!(v.rule, Some("copy"));
         assert_eq!(v.signals["containment"], 1.0);
     }
@@ -685,27 +879,30 @@ mod tests {
     fn trimmed_copy_is_a_copy() {
         let a = fp("Tarnów closes bridge", WIRE);
         let b = fp("Tarnów closes bridge", &WIRE[..3]);
-        let v = compare(
-            &a,
-            &b,
-            (None, None),
-            &DocFreq::default(),
-            &ClusterOptions::default(),
-        );
-        assert_eq!(v.rule, Some("copy"));
+        assert_eq!(check(&a, &b, (None, None)).rule, Some("copy"));
     }
 
     #[test]
-    fn far_apart_dates_block_a_copy() {
+    fn reworded_sentences_in_order_make_a_rewrite() {
         let a = fp("Tarnów closes bridge", WIRE);
-        let v = compare(
-            &a,
-            &a,
-            (Some(100), Some(140)),
-            &DocFreq::default(),
-            &ClusterOptions::default(),
-        );
-        assert_eq!(v.rule, None);
+        let b = fp("Cracks shut Polish footbridge", REWRITE);
+        let v = check(&a, &b, (None, None));
+        assert_eq!(v.rule, Some("rewrite"), "{:?}", v.signals);
+        assert_eq!(v.signals["containment"], 0.0);
+        assert_eq!(v.signals["align"], 1.0);
+        // the same rewrite with its sentences shuffled aligns worse
+        let shuffled = [REWRITE[3], REWRITE[2], REWRITE[1], REWRITE[0]];
+        let c = fp("Cracks shut Polish footbridge", &shuffled);
+        assert!(check(&a, &c, (None, None)).signals["align"] < 0.5);
+    }
+
+    #[test]
+    fn far_apart_dates_block_copies_and_rewrites() {
+        let a = fp("Tarnów closes bridge", WIRE);
+        assert_eq!(check(&a, &a, (Some(100), Some(140))).rule, None);
+        let b = fp("Cracks shut Polish footbridge", REWRITE);
+        assert_eq!(check(&a, &b, (Some(100), Some(140))).rule, None);
+        assert_eq!(check(&a, &b, (Some(100), Some(101))).rule, Some("rewrite"));
     }
 
     #[test]
@@ -716,11 +913,32 @@ mod tests {
     }
 
     #[test]
-    fn bucket_links_are_capped() {
-        let members: Vec<u32> = (0..100).collect();
-        let mut pairs = Vec::new();
-        link_bucket(&members, 8, &mut pairs);
-        assert_eq!(pairs.len(), 28 + 92 * 8);
-        assert!(pairs.iter().all(|(a, b)| a < b && *a < 8));
+    fn bucket_starts_point_at_run_starts() {
+        let sorted = [(1u32, 0u32), (1, 2), (5, 1), (5, 2), (5, 3), (9, 0)];
+        let (offsets, starts) = bucket_starts(&sorted, 4);
+        assert_eq!(offsets, vec![0, 2, 3, 5, 6]);
+        // article 0 is in runs starting at 0 and 5; article 2 in runs at 0 and 2
+        assert_eq!(&starts[0..2], &[0, 5]);
+        assert_eq!(&starts[3..5], &[0, 2]);
+    }
+
+    #[test]
+    fn candidates_find_copies_and_cap_big_buckets() {
+        let copy = fp("Tarnów closes bridge", WIRE);
+        let other = fp(
+            "Ferry fire off Crete",
+            &[
+                "Greek coast guard vessels rescued all 212 passengers and 38 crew from a ferry that caught fire off Crete on Wednesday, officials said.",
+            ],
+        );
+        let mut fps: Vec<&Fingerprint> = vec![&copy; 30];
+        fps.push(&other);
+        let df = DocFreq::count(&fps);
+        let opts = ClusterOptions::default();
+        let pairs = candidates(&fps, &df, &opts);
+        assert!(pairs.contains(&(0, 1)) && pairs.contains(&(0, 29)));
+        assert!(pairs.iter().all(|&(a, b)| a < b && b != 30));
+        // each article pairs with at most `bucket_links` earlier ones, not with all 29
+        assert!(pairs.len() <= 30 * opts.bucket_links);
     }
 }

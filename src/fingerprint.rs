@@ -25,6 +25,8 @@
 //! versions and platforms (stories are matched against stored signatures later) and the
 //! tokenization above is specific to scraped text.
 
+use std::collections::HashMap;
+
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 /// Number of MinHash values per signature.
@@ -65,8 +67,6 @@ pub struct Fingerprint {
     pub minhash: Box<[u32]>,
     /// Sentences of the content paragraphs, in reading order.
     pub sentences: Box<[Sentence]>,
-    /// Sorted distinct content tokens of the whole article, title included.
-    pub tokens: Box<[u32]>,
     /// Sorted distinct content tokens of the title.
     pub title_tokens: Box<[u32]>,
     /// The title lowercased, words separated by single spaces, for string similarity.
@@ -85,6 +85,19 @@ impl Fingerprint {
     /// Whether there is any content to match on.
     pub fn is_empty(&self) -> bool {
         self.sentences.is_empty()
+    }
+
+    /// Sorted distinct content tokens of the whole article, title included.
+    pub fn distinct_tokens(&self) -> Vec<u32> {
+        let mut out: Vec<u32> = self
+            .sentences
+            .iter()
+            .flat_map(|s| s.tokens.iter().copied())
+            .chain(self.title_tokens.iter().copied())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 }
 
@@ -107,12 +120,13 @@ pub struct Token {
     pub is_content: bool,
     /// Whether it is capitalised inside a sentence: probably part of a name.
     pub is_name: bool,
+    /// Byte offset of the token's first character in the text.
+    pub start: u32,
 }
 
 /// Computes the fingerprint of one article.
 pub fn fingerprint(title: Option<&str>, paragraphs: &[String]) -> Fingerprint {
     let mut sentences = Vec::new();
-    let mut all_tokens: Vec<u32> = Vec::new();
     let mut shingles: Vec<u64> = Vec::new();
     let mut content_words = 0u32;
     let mut names: Vec<u32> = Vec::new();
@@ -134,19 +148,20 @@ pub fn fingerprint(title: Option<&str>, paragraphs: &[String]) -> Fingerprint {
         );
         content_words += buf.len() as u32;
         add_shingles(&buf, &mut shingles);
+        let mut rest: &[Token] = &buf;
         for range in sentence_ranges(paragraph) {
-            let mut toks = Vec::new();
-            tokenize(&paragraph[range], &mut toks);
+            let end = u32::try_from(range.end).unwrap_or(u32::MAX);
+            let n = rest.iter().take_while(|t| t.start < end).count();
+            let (toks, after) = rest.split_at(n);
+            rest = after;
             if toks.is_empty() {
                 continue;
             }
-            let ids: Vec<u32> = toks.iter().map(|t| t.id).collect();
-            let hash = xxh3_64(bytes_of(&ids).as_slice());
+            let hash = hash_ids(toks.iter().map(|t| t.id));
             let mut content: Vec<u32> =
                 toks.iter().filter(|t| t.is_content).map(|t| t.id).collect();
             content.sort_unstable();
             content.dedup();
-            all_tokens.extend_from_slice(&content);
             sentences.push(Sentence {
                 hash,
                 words: toks.len().min(u16::MAX as usize) as u16,
@@ -167,9 +182,6 @@ pub fn fingerprint(title: Option<&str>, paragraphs: &[String]) -> Fingerprint {
         .collect();
     title_tokens.sort_unstable();
     title_tokens.dedup();
-    all_tokens.extend_from_slice(&title_tokens);
-    all_tokens.sort_unstable();
-    all_tokens.dedup();
     names.sort_unstable();
     names.dedup();
     Fingerprint {
@@ -177,7 +189,6 @@ pub fn fingerprint(title: Option<&str>, paragraphs: &[String]) -> Fingerprint {
         header_day,
         minhash: minhash(&shingles),
         sentences: sentences.into_boxed_slice(),
-        tokens: all_tokens.into_boxed_slice(),
         title_tokens: title_tokens.into_boxed_slice(),
         title_text,
         content_words,
@@ -275,8 +286,14 @@ pub fn days_from_civil(year: i64, month: i64, day: i64) -> Option<i32> {
     i32::try_from(era * 146_097 + doe - 719_468).ok()
 }
 
-fn bytes_of(ids: &[u32]) -> Vec<u8> {
-    ids.iter().flat_map(|id| id.to_le_bytes()).collect()
+/// A stable 64-bit hash of a sequence of token ids.
+fn hash_ids(ids: impl Iterator<Item = u32>) -> u64 {
+    let mut h = 0x243f_6a88_85a3_08d3u64;
+    for id in ids {
+        h = (h ^ u64::from(id)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        h ^= h >> 29;
+    }
+    xxh3_64(&h.to_le_bytes())
 }
 
 /// Whether a paragraph reads like running text rather than a menu, headline list or label.
@@ -315,34 +332,42 @@ fn is_ideograph(c: char) -> bool {
 /// number (`1,200`, `4.1`); letters and digits next to each other are split (`50C` → `50`, `c`).
 pub fn tokenize(text: &str, out: &mut Vec<Token>) {
     let mut word = Word::default();
-    let mut chars = text.chars().peekable();
+    let mut chars = text.char_indices().peekable();
     // whether the next word starts a sentence (its capital letter then says nothing)
     let mut at_start = true;
-    while let Some(c) = chars.next() {
-        if is_ideograph(c) {
-            word.flush(out);
-            word.text.push(c);
-            word.flush(out);
-            at_start = false;
-            continue;
-        }
-        if is_word_char(c) {
+    while let Some((pos, c)) = chars.next() {
+        let is_word = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            if is_ideograph(c) {
+                word.flush(out);
+                word.begin(pos, false, false, at_start);
+                word.text.push(c);
+                word.flush(out);
+                at_start = false;
+                continue;
+            }
+            is_word_char(c)
+        };
+        if is_word {
             let digit = c.is_ascii_digit();
             if !word.text.is_empty() && digit != word.is_digits {
                 word.flush(out);
             }
             if word.text.is_empty() {
-                word.is_digits = digit;
-                word.is_capital = c.is_uppercase();
-                word.at_start = at_start;
+                word.begin(pos, digit, c.is_uppercase(), at_start);
                 at_start = false;
             }
-            word.text.extend(c.to_lowercase());
+            if c.is_ascii() {
+                word.text.push(c.to_ascii_lowercase());
+            } else {
+                word.text.extend(c.to_lowercase());
+            }
             continue;
         }
         if word.is_digits
             && (c == '.' || c == ',')
-            && chars.peek().is_some_and(|n| n.is_ascii_digit())
+            && chars.peek().is_some_and(|(_, n)| n.is_ascii_digit())
         {
             word.text.push('.');
             continue;
@@ -359,113 +384,170 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
 #[derive(Default)]
 struct Word {
     text: String,
+    start: u32,
     is_digits: bool,
     is_capital: bool,
     at_start: bool,
 }
 
 impl Word {
+    fn begin(&mut self, pos: usize, is_digits: bool, is_capital: bool, at_start: bool) {
+        self.start = u32::try_from(pos).unwrap_or(u32::MAX);
+        self.is_digits = is_digits;
+        self.is_capital = is_capital;
+        self.at_start = at_start;
+    }
+
     fn flush(&mut self, out: &mut Vec<Token>) {
         if self.text.is_empty() {
             return;
         }
         let mut token = classify(&self.text, self.is_digits);
         token.is_name = self.is_capital && !self.at_start && token.is_content;
+        token.start = self.start;
         out.push(token);
         self.text.clear();
     }
 }
 
+/// What a word hash stands for, when it is one of the listed words.
+#[derive(Debug, Clone, Copy)]
+enum Listed {
+    Stopword,
+    Month(u32),
+}
+
+/// A hasher for keys that are already good hashes (token ids, sentence hashes).
+#[derive(Default, Clone, Copy)]
+pub struct HashedKey(u64);
+
+impl std::hash::Hasher for HashedKey {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+/// A hash map keyed by values that are already hashes.
+pub type HashedMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<HashedKey>>;
+
+/// Stopwords and month names by their token hash, built once.
+fn listed_words() -> &'static HashedMap<u64, Listed> {
+    static LISTED: std::sync::OnceLock<HashedMap<u64, Listed>> = std::sync::OnceLock::new();
+    LISTED.get_or_init(|| {
+        let mut map = HashedMap::default();
+        for w in STOPWORDS {
+            map.insert(
+                xxh3_64_with_seed(w.as_bytes(), TOKEN_SEED),
+                Listed::Stopword,
+            );
+        }
+        for (i, names) in MONTHS.iter().enumerate() {
+            for w in names.iter() {
+                map.insert(
+                    xxh3_64_with_seed(w.as_bytes(), TOKEN_SEED),
+                    Listed::Month(i as u32 + 1),
+                );
+            }
+        }
+        map
+    })
+}
+
 fn classify(word: &str, is_digits: bool) -> Token {
+    let plain = |id: u32, is_content: bool| Token {
+        id,
+        is_content,
+        is_name: false,
+        start: 0,
+    };
     if is_digits {
         if word.len() == 4
             && let Ok(year) = word.parse::<u32>()
             && (1800..=2199).contains(&year)
         {
-            return Token {
-                id: NUMBER_BIT | DATE_BIT | year,
-                is_content: true,
-                is_name: false,
-            };
+            return plain(NUMBER_BIT | DATE_BIT | year, true);
         }
         let id = NUMBER_BIT | (xxh3_64_with_seed(word.as_bytes(), TOKEN_SEED) as u32 >> 2);
         // one-digit numbers ("5 people", "2 days") are too common to carry meaning
-        return Token {
-            id,
-            is_content: word.len() >= 2,
-            is_name: false,
-        };
+        return plain(id, word.len() >= 2);
     }
-    if let Some(month) = month_number(word) {
-        return Token {
-            id: NUMBER_BIT | DATE_BIT | (10_000 + month),
-            is_content: true,
-            is_name: false,
-        };
+    let hash = xxh3_64_with_seed(word.as_bytes(), TOKEN_SEED);
+    let listed = listed_words().get(&hash).copied();
+    if let Some(Listed::Month(month)) = listed {
+        return plain(NUMBER_BIT | DATE_BIT | (10_000 + month), true);
     }
-    let id = xxh3_64_with_seed(word.as_bytes(), TOKEN_SEED) as u32 & !(NUMBER_BIT | DATE_BIT);
-    let chars = word.chars().count();
-    let is_content = (chars >= 3 || word.chars().any(is_ideograph)) && !STOPWORDS.contains(&word);
-    Token {
-        id,
-        is_content,
-        is_name: false,
-    }
+    let id = hash as u32 & !(NUMBER_BIT | DATE_BIT);
+    let long_enough = word.len() >= 3 && (word.is_ascii() || word.chars().nth(2).is_some())
+        || word.chars().any(is_ideograph);
+    plain(id, long_enough && !matches!(listed, Some(Listed::Stopword)))
 }
 
 /// Month names (full and common abbreviations) in seven languages, by month number.
 fn month_number(word: &str) -> Option<u32> {
-    const MONTHS: [&[&str]; 12] = [
-        &[
-            "january", "jan", "enero", "janvier", "januar", "janeiro", "gennaio",
-        ],
-        &[
-            "february",
-            "feb",
-            "febrero",
-            "vrier",
-            "février",
-            "februar",
-            "fevereiro",
-            "febbraio",
-        ],
-        &["march", "marzo", "mars", "maerz", "märz", "março"],
-        &["april", "apr", "abril", "avril", "aprile"],
-        &["mayo", "mai", "maio", "maggio"],
-        &["june", "jun", "junio", "juin", "juni", "junho", "giugno"],
-        &["july", "jul", "julio", "juillet", "juli", "julho", "luglio"],
-        &["august", "aug", "agosto", "aout", "août"],
-        &[
-            "september",
-            "sep",
-            "sept",
-            "septiembre",
-            "septembre",
-            "setembro",
-            "settembre",
-        ],
-        &[
-            "october", "oct", "octubre", "octobre", "oktober", "outubro", "ottobre",
-        ],
-        &["november", "nov", "noviembre", "novembre", "novembro"],
-        &[
-            "december",
-            "dec",
-            "diciembre",
-            "cembre",
-            "décembre",
-            "dezember",
-            "dezembro",
-            "dicembre",
-        ],
-    ];
-    // Accented names reach here in pieces (`fé|vrier`, `dé|cembre`); the distinctive piece is
-    // listed. English "may" is left out: it is far more often the verb.
+    // Accented names reach the tokenizer in pieces (`fé|vrier`, `dé|cembre`); the distinctive
+    // piece is listed. English "may" is left out: it is far more often the verb.
     MONTHS
         .iter()
         .position(|names| names.contains(&word))
         .map(|i| i as u32 + 1)
 }
+
+/// Month names (full and common abbreviations) in seven languages, by month number.
+const MONTHS: [&[&str]; 12] = [
+    &[
+        "january", "jan", "enero", "janvier", "januar", "janeiro", "gennaio",
+    ],
+    &[
+        "february",
+        "feb",
+        "febrero",
+        "vrier",
+        "février",
+        "februar",
+        "fevereiro",
+        "febbraio",
+    ],
+    &["march", "marzo", "mars", "maerz", "märz", "março"],
+    &["april", "apr", "abril", "avril", "aprile"],
+    &["mayo", "mai", "maio", "maggio"],
+    &["june", "jun", "junio", "juin", "juni", "junho", "giugno"],
+    &["july", "jul", "julio", "juillet", "juli", "julho", "luglio"],
+    &["august", "aug", "agosto", "aout", "août"],
+    &[
+        "september",
+        "sep",
+        "sept",
+        "septiembre",
+        "septembre",
+        "setembro",
+        "settembre",
+    ],
+    &[
+        "october", "oct", "octubre", "octobre", "oktober", "outubro", "ottobre",
+    ],
+    &["november", "nov", "noviembre", "novembre", "novembro"],
+    &[
+        "december",
+        "dec",
+        "diciembre",
+        "cembre",
+        "décembre",
+        "dezember",
+        "dezembro",
+        "dicembre",
+    ],
+];
 
 /// Common function words (English, Spanish, French, German, Portuguese, Italian, Dutch) and
 /// words of web chrome that say nothing about a story. Only words of 3+ letters matter here.
@@ -764,40 +846,51 @@ fn is_abbreviation(before: &str) -> bool {
 
 /// Appends the hashes of the word shingles of one paragraph (a shorter paragraph is one shingle).
 fn add_shingles(tokens: &[Token], out: &mut Vec<u64>) {
-    let ids: Vec<u32> = tokens.iter().map(|t| t.id).collect();
-    if ids.len() <= SHINGLE_WORDS {
-        out.push(xxh3_64(&bytes_of(&ids)));
+    if tokens.len() <= SHINGLE_WORDS {
+        out.push(hash_ids(tokens.iter().map(|t| t.id)));
         return;
     }
-    for window in ids.windows(SHINGLE_WORDS) {
-        out.push(xxh3_64(&bytes_of(window)));
+    for window in tokens.windows(SHINGLE_WORDS) {
+        out.push(hash_ids(window.iter().map(|t| t.id)));
     }
 }
 
-/// Multipliers and offsets of the MinHash permutations, derived from fixed seeds.
-fn perm_params() -> &'static [(u64, u64); NUM_PERM] {
-    static PARAMS: std::sync::OnceLock<[(u64, u64); NUM_PERM]> = std::sync::OnceLock::new();
-    PARAMS.get_or_init(|| {
-        let mut params = [(0u64, 0u64); NUM_PERM];
-        for (i, p) in params.iter_mut().enumerate() {
-            let a = xxh3_64_with_seed(&(i as u64).to_le_bytes(), 0x5eed_0001) | 1;
-            let b = xxh3_64_with_seed(&(i as u64).to_le_bytes(), 0x5eed_0002);
-            *p = (a, b);
-        }
-        params
-    })
-}
-
-/// The MinHash signature of a set of shingle hashes (duplicates do not matter).
+/// The MinHash signature of a set of shingle hashes (duplicates do not matter), by one
+/// permutation hashing with rotation densification (Shrivastava and Li, 2014): each shingle is
+/// hashed once into one of [`NUM_PERM`] bins, each bin keeps its minimum, and an empty bin takes
+/// the value of the next non-empty bin to its right, offset by the distance. Two signatures
+/// agree in a bin with probability close to the Jaccard similarity of the sets, as with
+/// [`NUM_PERM`] separate permutations, at the cost of one hash per shingle instead of
+/// [`NUM_PERM`].
 pub fn minhash(shingles: &[u64]) -> Box<[u32]> {
-    let params = perm_params();
     let mut mins = vec![u32::MAX; NUM_PERM];
     for &s in shingles {
-        for (m, &(a, b)) in mins.iter_mut().zip(params.iter()) {
-            let v = (s.wrapping_mul(a).wrapping_add(b) >> 32) as u32;
-            if v < *m {
-                *m = v;
-            }
+        // remix: shingle hashes are good, but bins and values must not share bits
+        let h = (s ^ 0x5eed_0001_d00d_f00d).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let h = h ^ (h >> 31);
+        let bin = (((h >> 32) * NUM_PERM as u64) >> 32) as usize;
+        // the top value is kept for empty bins
+        let value = (h as u32).min(u32::MAX - 1);
+        if value < mins[bin] {
+            mins[bin] = value;
+        }
+    }
+    if mins.iter().all(|&m| m == u32::MAX) {
+        return mins.into_boxed_slice();
+    }
+    let filled = mins.clone();
+    for (i, m) in mins.iter_mut().enumerate() {
+        if *m != u32::MAX {
+            continue;
+        }
+        let mut distance = 1;
+        while filled[(i + distance) % NUM_PERM] == u32::MAX {
+            distance += 1;
+        }
+        let borrowed = filled[(i + distance) % NUM_PERM];
+        *m = borrowed.wrapping_add(0x9e37_79b9u32.wrapping_mul(distance as u32)) | 1;
+        if *m == u32::MAX {
+            *m -= 2;
         }
     }
     mins.into_boxed_slice()
@@ -813,10 +906,14 @@ pub fn minhash_jaccard(a: &[u32], b: &[u32]) -> f64 {
     same as f64 / a.len().max(1) as f64
 }
 
-/// The title lowercased with every run of non-word characters turned into one space.
+/// Characters of a title kept for string similarity (longer "titles" are not headlines).
+const MAX_TITLE_CHARS: usize = 100;
+
+/// The title lowercased with every run of non-word characters turned into one space, cut at
+/// [`MAX_TITLE_CHARS`].
 fn normalize_title(title: &str) -> String {
-    let mut out = String::with_capacity(title.len());
-    for c in title.chars() {
+    let mut out = String::with_capacity(title.len().min(MAX_TITLE_CHARS));
+    for c in title.chars().take(MAX_TITLE_CHARS) {
         if is_word_char(c) || is_ideograph(c) {
             out.extend(c.to_lowercase());
         } else if !out.ends_with(' ') && !out.is_empty() {
