@@ -4,37 +4,61 @@
 //! only on the members' content, join rules and paths, never on input order or threads.
 //!
 //! The canonical member is the most complete original: not a rewrite (members joined by the
-//! `rewrite` rule are paraphrases), then bylined and dated, then the most words of running text
-//! (a trimmed copy has fewer), then the fewest repairs, then the smallest path so ties are stable.
-//! Because the record's `id` hashes the canonical body, adding copies, trimmed versions or
-//! paraphrases of a story never changes its `id`; only a more complete version does.
+//! `rewrite` rule are paraphrases), then bylined and dated, then the most words of the story
+//! (words in sentences that another member also carries verbatim: a trimmed copy has fewer),
+//! then the fewest other words (site chrome that no other member shares), then the fewest
+//! repairs, then the smallest path so ties are stable. Because the record's `id` hashes the
+//! canonical body, adding copies, trimmed versions or paraphrases of a story does not change its
+//! `id`; only a more complete version of the text does.
+
+use std::cmp::Reverse;
+use std::path::Path;
 
 use crate::article::Article;
-use crate::cluster::Group;
+use crate::cluster::{Group, Join};
 
-/// How complete an article is as a story's source, comparable with `>` (bigger is better):
-/// byline and date present, words of running text, fewer repairs, smaller path.
-pub fn completeness(
-    article: &Article,
-) -> (
-    u8,
-    u32,
-    std::cmp::Reverse<usize>,
-    std::cmp::Reverse<&std::path::Path>,
-) {
-    let fields = u8::from(article.byline.is_some()) + u8::from(article.published.is_some());
+/// How complete an article is as a story's source on its own, comparable with `>` (bigger is
+/// better): byline and date present, words of running text, fewer repairs, smaller path. Used
+/// to pick a group's core while clustering, before the group is known.
+pub fn completeness(article: &Article) -> (u8, u32, Reverse<usize>, Reverse<&Path>) {
     (
-        fields,
+        fields(article),
         article.fingerprint.content_words,
-        std::cmp::Reverse(article.repairs),
-        std::cmp::Reverse(article.path.as_path()),
+        Reverse(article.repairs),
+        Reverse(article.path.as_path()),
     )
+}
+
+/// How many of byline and date an article has (a date found in its header lines counts).
+fn fields(article: &Article) -> u8 {
+    let dated = article.published.is_some() || article.fingerprint.header_day.is_some();
+    u8::from(article.byline.is_some()) + u8::from(dated)
+}
+
+/// Words of `article`'s sentences that some other member of the group carries verbatim, and
+/// the rest of its words.
+fn story_words(article: usize, group: &Group, articles: &[Article]) -> (u32, u32) {
+    let mut others: Vec<u64> = group
+        .members
+        .iter()
+        .filter(|(i, _)| *i != article)
+        .flat_map(|(i, _)| articles[*i].fingerprint.sentences.iter().map(|s| s.hash))
+        .collect();
+    others.sort_unstable();
+    let (mut shared, mut rest) = (0u32, 0u32);
+    for s in articles[article].fingerprint.sentences.iter() {
+        if others.binary_search(&s.hash).is_ok() {
+            shared += u32::from(s.words);
+        } else {
+            rest += u32::from(s.words);
+        }
+    }
+    (shared, rest)
 }
 
 /// Picks the canonical member of `group` (see the module doc) and says why.
 pub fn pick_canonical(group: &Group, articles: &[Article]) -> (usize, String) {
-    let is_rewrite =
-        |join: &Option<crate::cluster::Join>| join.as_ref().is_some_and(|j| j.rule == "rewrite");
+    let is_rewrite = |join: &Option<Join>| join.as_ref().is_some_and(|j| j.rule == "rewrite");
     let originals: Vec<usize> = group
         .members
         .iter()
@@ -46,24 +70,33 @@ pub fn pick_canonical(group: &Group, articles: &[Article]) -> (usize, String) {
     } else {
         originals
     };
+    if group.members.len() == 1 {
+        return (group.members[0].0, "only member".to_string());
+    }
+    let key = |i: usize| {
+        let art = &articles[i];
+        let (shared, rest) = story_words(i, group, articles);
+        (
+            fields(art),
+            shared,
+            Reverse(rest),
+            Reverse(art.repairs),
+            Reverse(art.path.as_path()),
+        )
+    };
     let best = pool
         .iter()
-        .copied()
-        .max_by(|&a, &b| completeness(&articles[a]).cmp(&completeness(&articles[b])))
+        .map(|&i| (key(i), i))
+        .max()
+        .map(|(_, i)| i)
         .expect("a group has at least one member");
-    let reason = if group.members.len() == 1 {
-        "only member".to_string()
-    } else {
-        let art = &articles[best];
-        let mut parts = Vec::new();
-        if pool.len() < group.members.len() {
-            parts.push("not a rewrite");
-        }
-        if art.byline.is_some() && art.published.is_some() {
-            parts.push("bylined and dated");
-        }
-        parts.push("most running text");
-        parts.join(", ")
-    };
-    (best, reason)
+    let mut parts = Vec::new();
+    if pool.len() < group.members.len() {
+        parts.push("not a rewrite");
+    }
+    if fields(&articles[best]) == 2 {
+        parts.push("bylined and dated");
+    }
+    parts.push("most of the story's text, least other text");
+    (best, parts.join(", "))
 }

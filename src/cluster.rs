@@ -46,6 +46,12 @@ const MIN_SHARED_WORDS: u32 = 25;
 const SENTENCE_MATCH: f64 = 0.34;
 /// Least number of alignable sentences in the shorter text for a rewrite to be judged.
 const MIN_ALIGN_SENTENCES: usize = 3;
+/// Key figures a text must have (both texts) before disagreeing figures count against a pair.
+const MIN_NUMBERS_TO_DISAGREE: usize = 3;
+/// Below this share of shared key figures, the rewrite score is lowered...
+const NUMBER_AGREEMENT_KNEE: f64 = 0.8;
+/// ...by this much per unit of shortfall.
+const NUMBER_PENALTY_SLOPE: f64 = 1.5;
 /// Dates further apart than this many days lower the rewrite score.
 const DATE_TOLERANCE_DAYS: i64 = 3;
 /// Dates further apart than this many days rule a pair out: a copy or rewrite is published
@@ -79,7 +85,8 @@ impl Default for ClusterOptions {
 /// How one member came to be in its group.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Join {
-    /// The rule that joined it: `copy` or `rewrite`.
+    /// The rule that joined it: `copy`, `rewrite`, or `core` for a member that led the group
+    /// while it formed and does not match the canonical member directly (it matched others).
     pub rule: String,
     /// The deciding score, 0 to 1.
     pub score: f64,
@@ -466,22 +473,29 @@ pub fn compare(a: &Prepared, b: &Prepared, opts: &ClusterOptions) -> Verdict {
             .collect()
     };
     let (nums_a, nums_b) = (numbers(&tokens_a), numbers(&tokens_b));
-    let numbers = if nums_a.is_empty() || nums_b.is_empty() {
-        None
-    } else {
-        let shared = count_shared(&nums_a, &nums_b);
-        Some(shared as f64 / nums_a.len().min(nums_b.len()) as f64)
-    };
+    let fewer_numbers = nums_a.len().min(nums_b.len());
+    let numbers =
+        (fewer_numbers > 0).then(|| count_shared(&nums_a, &nums_b) as f64 / fewer_numbers as f64);
     if let Some(n) = numbers {
         signals.insert("number_overlap".to_string(), n);
     }
+    // A rewrite keeps its original's figures (it may drop some); a story written from the same
+    // template, or about the same people on another day, gives other figures.
+    let number_penalty = match numbers {
+        Some(n) if fewer_numbers >= MIN_NUMBERS_TO_DISAGREE => {
+            NUMBER_PENALTY_SLOPE * (NUMBER_AGREEMENT_KNEE - n).max(0.0)
+        }
+        _ => 0.0,
+    };
+    signals.insert("number_penalty".to_string(), number_penalty);
     let title = title_similarity(a.fp, b.fp, &mut signals);
 
     // A rewrite shares almost no sentence verbatim with its original; a different story from
     // the same desk often repeats a background paragraph word for word, and little else.
     let mut rewrite =
         0.5 * alignment.chain + 0.25 * rare + 0.15 * numbers.unwrap_or(rare) + 0.1 * title
-            - 0.5 * containment;
+            - 0.5 * containment
+            - number_penalty;
     if date_conflict {
         rewrite -= 0.3;
     }
@@ -829,6 +843,29 @@ pub fn group(articles: &[Article], opts: &ClusterOptions) -> Vec<Group> {
         })
         .collect();
     groups.sort_by_key(|g| g.members[0].0);
+    // The canonical member (chosen knowing the whole group) may not be the core that led the
+    // group; then the core, which joined nobody, is compared with the canonical member.
+    for group in groups.iter_mut().filter(|g| g.members.len() > 1) {
+        let (canonical, _) = crate::canonical::pick_canonical(group, articles);
+        let Some(core) = group
+            .members
+            .iter()
+            .position(|(i, join)| join.is_none() && *i != canonical)
+        else {
+            continue;
+        };
+        let i = group.members[core].0;
+        let verdict = match (&prepared[i], &prepared[canonical]) {
+            (Some(pa), Some(pb)) => compare(pa, pb, opts),
+            _ => compare(&ready(i), &ready(canonical), opts),
+        };
+        group.members[core].1 = Some(Join {
+            rule: verdict.rule.unwrap_or("core").to_string(),
+            score: verdict.score,
+            with: Some(canonical),
+            signals: verdict.signals,
+        });
+    }
     groups
 }
 

@@ -27,10 +27,17 @@
 //!   repairs       number   places the repair stage changed in this member
 //!   removed_lines number   non-blank lines removed from this member as boilerplate
 //!   join          object   how it joined the story:
-//!     rule        string   "canonical" for the canonical member, else the rule that joined it
+//!     rule        string   "canonical" for the canonical member, else the rule that joined it:
+//!                          "copy" (shares most of its text verbatim), "rewrite" (reworded
+//!                          sentences in the same order, same names and figures), "core"
+//!                          (matched the group's other members, not the canonical one directly)
 //!     score       number   the deciding score, 0 to 1
 //!     with        string|null   path of the member it was matched against
-//!     signals     object   every signal computed for the decision, name -> number
+//!     signals     object   every signal computed for the decision, name -> number:
+//!                          containment, shared_words, minhash_jaccard, align, matched,
+//!                          sentences, rare_overlap, number_overlap, number_agreement,
+//!                          number_penalty, title*, date_gap_days, rewrite_score, core_score
+//!                          (a signal that does not apply is left out; see `newsclean compare`)
 //!   explain       object|null   with --explain: what each stage did, else null
 //!     repair      array    {action, count}: repair steps in order
 //!     removed     array    {line, reason, text}: lines removed as boilerplate
