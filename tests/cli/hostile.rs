@@ -1,0 +1,448 @@
+//! Bad input never sinks the batch: one folder mixing good articles with every hostile kind.
+
+use crate::texts::{self, title_of};
+use crate::util::{Corpus, article};
+
+/// A file that `--max-file-size 4K` refuses.
+fn oversized() -> String {
+    texts::FERRY_EN.repeat(12)
+}
+
+fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    let mut bytes = if big_endian {
+        vec![0xFE, 0xFF]
+    } else {
+        vec![0xFF, 0xFE]
+    };
+    bytes.extend(utf16_without_bom(text, big_endian));
+    bytes
+}
+
+fn utf16_without_bom(text: &str, big_endian: bool) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for unit in text.encode_utf16() {
+        bytes.extend(if big_endian {
+            unit.to_be_bytes()
+        } else {
+            unit.to_le_bytes()
+        });
+    }
+    bytes
+}
+
+fn windows_1252(text: &str) -> Vec<u8> {
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(text);
+    assert!(!unmappable);
+    bytes.into_owned()
+}
+
+/// Good files: (path under in/, bytes, expected encoding, expected title).
+fn good_files() -> Vec<(&'static str, Vec<u8>, &'static str, &'static str)> {
+    vec![
+        (
+            "plain.txt",
+            texts::FERRY_EN.into(),
+            "UTF-8",
+            title_of(texts::FERRY_EN),
+        ),
+        (
+            "de/radweg.txt",
+            texts::RADWEG_DE.into(),
+            "UTF-8",
+            title_of(texts::RADWEG_DE),
+        ),
+        (
+            "fr/marche-latin1.txt",
+            windows_1252(texts::MARCHE_FR),
+            "windows-1252",
+            title_of(texts::MARCHE_FR),
+        ),
+        (
+            "lv/tilts-utf16le.txt",
+            utf16(texts::TILTS_LV, false),
+            "UTF-16LE",
+            title_of(texts::TILTS_LV),
+        ),
+        (
+            "lt/mokykla-utf16be.txt",
+            utf16(texts::MOKYKLA_LT, true),
+            "UTF-16BE",
+            title_of(texts::MOKYKLA_LT),
+        ),
+        (
+            "en/frost-utf16be-no-bom.txt",
+            utf16_without_bom(texts::FROST_EN, true),
+            "UTF-16BE",
+            title_of(texts::FROST_EN),
+        ),
+        (
+            "es/sequia crlf.txt",
+            texts::SEQUIA_ES.replace('\n', "\r\n").into_bytes(),
+            "UTF-8",
+            title_of(texts::SEQUIA_ES),
+        ),
+        (
+            "with space.txt",
+            article(
+                "Spaces in the name",
+                "A story saved under a name with spaces.",
+            )
+            .into(),
+            "UTF-8",
+            "Spaces in the name",
+        ),
+        (
+            "new\nline.txt",
+            article(
+                "Newline in the name",
+                "A story whose file name holds a newline.",
+            )
+            .into(),
+            "UTF-8",
+            "Newline in the name",
+        ),
+        (
+            "-leading-dash.txt",
+            article("Leading dash", "A story whose name looks like an option.").into(),
+            "UTF-8",
+            "Leading dash",
+        ),
+        (
+            "no-extension",
+            article("No extension", "Extension-less files are taken by default.").into(),
+            "UTF-8",
+            "No extension",
+        ),
+        (
+            "deep/er/still/story.TXT",
+            article(
+                "Deep and upper-case",
+                "Nested folders and an upper-case extension.",
+            )
+            .into(),
+            "UTF-8",
+            "Deep and upper-case",
+        ),
+    ]
+}
+
+/// Files that must be skipped or fail: (path under in/, bytes, words its stderr line must hold).
+fn bad_files() -> Vec<(&'static str, Vec<u8>, &'static str)> {
+    vec![
+        ("empty.txt", Vec::new(), "skipped, empty file"),
+        (
+            "blank.txt",
+            b"  \n\t\r\n   \n".to_vec(),
+            "skipped, empty file",
+        ),
+        (
+            "report.txt",
+            b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<< /Type /Catalog >>\n".to_vec(),
+            "skipped, looks binary (PDF)",
+        ),
+        (
+            "photo.txt",
+            b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01".to_vec(),
+            "skipped, looks binary (JPEG image)",
+        ),
+        (
+            "feed.txt",
+            b"\x1F\x8B\x08\x00\x00\x00\x00\x00\x00\x03\xCB\x48\xCD".to_vec(),
+            "skipped, looks binary (gzip data)",
+        ),
+        (
+            "nul.txt",
+            b"Title\n\nsome text\x00\x01\x02 and more".to_vec(),
+            "skipped, looks binary (NUL at byte 16)",
+        ),
+        (
+            "huge.txt",
+            oversized().into_bytes(),
+            "over the 4096-byte limit",
+        ),
+        ("bad\nname.txt", Vec::new(), "skipped, empty file"),
+    ]
+}
+
+#[test]
+fn mixed_folder_gives_every_good_article_and_one_line_per_bad_file() {
+    let mut corpus = Corpus::new();
+    for (name, bytes, _, _) in good_files() {
+        corpus = corpus.file(name, bytes);
+    }
+    for (name, bytes, _) in bad_files() {
+        corpus = corpus.file(name, bytes);
+    }
+    corpus = corpus
+        .file(
+            "page.html",
+            "<html><body>Not picked up by default</body></html>",
+        )
+        .file(
+            ".hidden.txt",
+            article("Hidden", "Hidden files are skipped."),
+        )
+        .file(
+            ".cache/inside.txt",
+            article("Hidden dir", "Hidden dirs are skipped."),
+        );
+    let mut expected_lines: Vec<(String, &str)> = bad_files()
+        .into_iter()
+        .map(|(name, _, words)| (format!("in/{}", name.replace('\n', "\\n")), words))
+        .collect();
+
+    #[cfg(unix)]
+    let permissions = {
+        use std::os::unix::fs::{PermissionsExt, symlink};
+        let input = corpus.input();
+        symlink("nowhere.txt", input.join("dangling.txt")).expect("symlink");
+        symlink("loop-b.txt", input.join("loop-a.txt")).expect("symlink");
+        symlink("loop-a.txt", input.join("loop-b.txt")).expect("symlink");
+        symlink("..", input.join("deep/back")).expect("symlink");
+        expected_lines.push((
+            "in/dangling.txt".into(),
+            "cannot read: dangling symbolic link",
+        ));
+        expected_lines.push(("in/loop-a.txt".into(), "cannot read: symbolic link loop"));
+        expected_lines.push(("in/loop-b.txt".into(), "cannot read: symbolic link loop"));
+        expected_lines.push(("in/deep/back".into(), "cannot read: symbolic link loop"));
+        corpus = corpus.file_raw_name(
+            b"caf\xE9.txt",
+            article("Latin-1 name", "The file name is not UTF-8."),
+        );
+        let enforced = crate::util::permissions_are_enforced();
+        if enforced {
+            corpus = corpus
+                .file("locked.txt", article("Locked", "Nobody may read this."))
+                .file(
+                    "closed/inside.txt",
+                    article("Closed", "Behind a closed door."),
+                );
+            std::fs::set_permissions(
+                input.join("locked.txt"),
+                std::fs::Permissions::from_mode(0o000),
+            )
+            .expect("chmod");
+            std::fs::set_permissions(input.join("closed"), std::fs::Permissions::from_mode(0o000))
+                .expect("chmod");
+            expected_lines.push(("in/locked.txt".into(), "cannot read: permission denied"));
+            expected_lines.push(("in/closed".into(), "cannot read: permission denied"));
+        } else {
+            eprintln!(
+                "note: running as root (permission bits do not stop reads): the unreadable-file \
+                 and closed-directory assertions are skipped"
+            );
+        }
+        (input, enforced)
+    };
+
+    let run = corpus.ingest(&["--max-file-size", "4K", "--jobs", "2"]);
+
+    #[cfg(unix)]
+    if permissions.1 {
+        use std::os::unix::fs::PermissionsExt;
+        // Let the temp dir be deleted.
+        std::fs::set_permissions(
+            permissions.0.join("closed"),
+            std::fs::Permissions::from_mode(0o755),
+        )
+        .expect("chmod back");
+    }
+
+    // Failures (links that lead nowhere, unreadable files) make the exit code 1; on a system
+    // without symlinks there are only skips, and the run exits 0.
+    run.assert_exit(if cfg!(unix) { 1 } else { 0 });
+
+    for (name, _, encoding, title) in good_files() {
+        let path = format!("in/{name}");
+        let member = run
+            .member(&path)
+            .unwrap_or_else(|| panic!("no record for {path:?}; stderr:\n{}", run.stderr));
+        assert_eq!(member["encoding"], encoding, "{path:?}");
+        assert_eq!(member["title"], title, "{path:?}");
+    }
+    #[cfg(unix)]
+    {
+        let member = run
+            .member("in/caf\u{FFFD}.txt")
+            .expect("the non-UTF-8 name has a record with a lossy path");
+        assert_eq!(
+            member["path_raw"], "696e2f636166e92e747874",
+            "hex of b\"in/caf\\xe9.txt\""
+        );
+        assert_eq!(member["title"], "Latin-1 name");
+    }
+    let records = run.records();
+    let extra = if cfg!(unix) { 1 } else { 0 };
+    assert_eq!(
+        records.len(),
+        good_files().len() + extra,
+        "no record for skipped or hidden files"
+    );
+    for hidden in ["in/.hidden.txt", "in/.cache/inside.txt", "in/page.html"] {
+        assert!(run.member(hidden).is_none(), "{hidden} must not be read");
+        assert!(
+            run.stderr_lines_with(hidden).is_empty(),
+            "{hidden} is not a problem"
+        );
+    }
+
+    for (path, words) in &expected_lines {
+        let prefix = format!("newsclean: {path}: ");
+        let lines: Vec<&str> = run
+            .stderr_lines()
+            .into_iter()
+            .filter(|l| l.starts_with(&prefix))
+            .collect();
+        assert_eq!(
+            lines.len(),
+            1,
+            "exactly one stderr line for {path:?}; stderr:\n{}",
+            run.stderr
+        );
+        assert!(
+            lines[0].contains(words),
+            "{path:?}: {:?} lacks {words:?}",
+            lines[0]
+        );
+    }
+    let summary = run.summary_line().expect("a summary line");
+    assert_eq!(
+        run.stderr_lines().len(),
+        expected_lines.len() + 1,
+        "one line per bad file plus the summary; stderr:\n{}",
+        run.stderr
+    );
+    let failed = expected_lines
+        .iter()
+        .filter(|(_, w)| w.starts_with("cannot"))
+        .count();
+    assert!(
+        summary.contains(&format!("{} skipped, {failed} failed", bad_files().len())),
+        "{summary}"
+    );
+}
+
+#[test]
+fn hidden_files_are_read_with_hidden_flag() {
+    let corpus = Corpus::new()
+        .file("a.txt", texts::FERRY_EN)
+        .file(".b.txt", texts::RADWEG_DE)
+        .file(".git/c.txt", texts::TILTS_LV);
+    let run = corpus.ingest(&["--quiet", "--no-dedup"]);
+    run.assert_exit(0);
+    assert_eq!(run.records().len(), 1);
+    let run = corpus.ingest(&["--quiet", "--no-dedup", "--hidden"]);
+    run.assert_exit(0);
+    assert!(run.member("in/.b.txt").is_some());
+    assert!(run.member("in/.git/c.txt").is_some());
+    assert_eq!(run.records().len(), 3);
+}
+
+#[test]
+fn extension_filter_picks_only_listed_extensions_in_directories() {
+    let corpus = Corpus::new()
+        .file("a.txt", texts::FERRY_EN)
+        .file("b.md", texts::RADWEG_DE)
+        .file("c.text", texts::TILTS_LV)
+        .file("d.html", texts::SEQUIA_ES)
+        .file("e", texts::MOKYKLA_LT);
+    let paths = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["--quiet", "--no-dedup"];
+        all.extend_from_slice(args);
+        let run = corpus.ingest(&all);
+        run.assert_exit(0);
+        run.members()
+            .iter()
+            .map(|m| m["path"].as_str().expect("path").to_string())
+            .collect()
+    };
+    assert_eq!(paths(&[]), ["in/a.txt", "in/e"]);
+    assert_eq!(
+        paths(&["--ext", "md,.TEXT"]),
+        ["in/b.md", "in/c.text", "in/e"]
+    );
+    assert_eq!(paths(&["--ext", "txt", "--no-extensionless"]), ["in/a.txt"]);
+    // A file named on the command line is taken whatever its extension.
+    let run = corpus.run(&["ingest", "--quiet", "in/d.html", "in/a.txt"]);
+    run.assert_exit(0);
+    let titles: Vec<&str> = vec![title_of(texts::SEQUIA_ES), title_of(texts::FERRY_EN)];
+    let got: Vec<String> = run
+        .records()
+        .iter()
+        .map(|r| r["title"].as_str().expect("title").to_string())
+        .collect();
+    assert_eq!(got, titles, "named files keep the order they were given in");
+}
+
+#[test]
+fn a_file_named_twice_is_read_once() {
+    let corpus = Corpus::new().file("a.txt", texts::FERRY_EN);
+    let run = corpus.run(&["ingest", "--quiet", "--no-dedup", "in/a.txt", "in/a.txt"]);
+    run.assert_exit(0);
+    assert_eq!(run.records().len(), 1);
+}
+
+#[test]
+fn missing_input_exits_2_and_names_it() {
+    let corpus = Corpus::new();
+    let run = corpus.run(&["ingest", "does-not-exist"]);
+    run.assert_exit(2);
+    assert!(run.stdout.is_empty());
+    let lines = run.stderr_lines_with("does-not-exist");
+    assert_eq!(lines.len(), 1, "{}", run.stderr);
+    assert!(
+        lines[0].contains("no such file or directory"),
+        "{}",
+        lines[0]
+    );
+}
+
+#[test]
+fn good_file_next_to_missing_one_exits_1_with_its_record() {
+    let corpus = Corpus::new().file("a.txt", texts::FERRY_EN);
+    let run = corpus.run(&["ingest", "in/a.txt", "gone.txt"]);
+    run.assert_exit(1);
+    assert_eq!(run.records().len(), 1);
+    assert_eq!(run.stderr_lines_with("gone.txt").len(), 1);
+}
+
+#[test]
+fn only_skipped_files_is_not_a_failure() {
+    let corpus = Corpus::new()
+        .file("empty.txt", "")
+        .file("img.txt", b"\x89PNG\r\n\x1A\n\0\0");
+    let run = corpus.ingest(&[]);
+    run.assert_exit(0);
+    assert!(run.stdout.is_empty());
+    assert_eq!(
+        run.stderr_lines_with("newsclean: in/").len(),
+        2,
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn raising_max_file_size_lets_a_big_file_in() {
+    let corpus = Corpus::new().file("huge.txt", oversized());
+    corpus
+        .ingest(&["--quiet", "--max-file-size", "4K"])
+        .assert_exit(0);
+    let run = corpus.ingest(&["--quiet", "--max-file-size", "1M"]);
+    run.assert_exit(0);
+    assert_eq!(run.records().len(), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn no_follow_ignores_symlinks_quietly() {
+    use std::os::unix::fs::symlink;
+    let corpus = Corpus::new().file("a.txt", texts::FERRY_EN);
+    symlink("nowhere.txt", corpus.input().join("dangling.txt")).expect("symlink");
+    symlink("a.txt", corpus.input().join("alias.txt")).expect("symlink");
+    let run = corpus.ingest(&["--no-follow", "--no-dedup"]);
+    run.assert_exit(0);
+    assert_eq!(run.records().len(), 1);
+    assert!(run.stderr_lines_with("dangling").is_empty());
+}
