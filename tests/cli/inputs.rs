@@ -94,3 +94,14 @@ fn empty_stdin_list_reads_nothing() {
     run.assert_exit(0);
     assert!(run.stdout.is_empty());
 }
+
+#[cfg(unix)]
+#[test]
+fn non_utf8_name_from_stdin_keeps_its_bytes() {
+    let corpus = Corpus::new().file_raw_name(b"\xC0ld.txt", texts::RADWEG_DE);
+    let run = corpus.run_with_stdin(&["ingest", "--quiet", "-0", "-"], b"in/\xC0ld.txt\0");
+    run.assert_exit(0);
+    let member = &run.members()[0];
+    assert_eq!(member["path"], "in/\u{FFFD}ld.txt");
+    assert_eq!(member["path_raw"], "696e2fc06c642e747874");
+}

@@ -142,3 +142,108 @@ fn ingest_piped_into_head_in_a_shell() {
     assert_eq!(read("err"), "");
     assert_eq!(read("first").lines().count(), 1);
 }
+
+/// The keys of the record, as `src/record.rs` documents them; a change here is a format change
+/// and needs a CHANGELOG entry.
+#[test]
+fn record_keys_are_the_documented_ones() {
+    let run = Corpus::new()
+        .file("a.txt", texts::FERRY_EN)
+        .ingest(&["--quiet"]);
+    run.assert_exit(0);
+    let line = run
+        .stdout_text()
+        .lines()
+        .next()
+        .expect("one record")
+        .to_string();
+    assert!(line.starts_with("{\"id\":"), "id comes first: {line}");
+    let record = &run.records()[0];
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().expect("object").keys().cloned().collect();
+        k.sort();
+        k
+    };
+    let sorted = |list: &[&str]| -> Vec<String> {
+        let mut k: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+        k.sort();
+        k
+    };
+    assert_eq!(
+        keys(record),
+        sorted(&[
+            "id",
+            "title",
+            "subtitle",
+            "byline",
+            "published",
+            "published_raw",
+            "site",
+            "body",
+            "canonical",
+            "members",
+            "repairs",
+            "removed_lines",
+        ])
+    );
+    assert_eq!(keys(&record["canonical"]), sorted(&["path", "reason"]));
+    assert_eq!(
+        keys(&record["members"][0]),
+        sorted(&[
+            "path",
+            "path_raw",
+            "bytes",
+            "encoding",
+            "invalid_sequences",
+            "title",
+            "repairs",
+            "removed_lines",
+            "join",
+            "explain",
+        ])
+    );
+    assert_eq!(
+        keys(&record["members"][0]["join"]),
+        sorted(&["rule", "score", "with", "signals"])
+    );
+    assert_eq!(record["members"][0]["explain"], serde_json::Value::Null);
+}
+
+#[test]
+fn explain_fills_members_explain() {
+    let run = Corpus::new()
+        .file("a.txt", texts::FERRY_EN)
+        .ingest(&["--quiet", "--explain"]);
+    run.assert_exit(0);
+    let explain = &run.records()[0]["members"][0]["explain"];
+    for key in ["repair", "removed", "extracted"] {
+        assert!(
+            explain[key].is_array(),
+            "explain.{key} is an array: {explain}"
+        );
+    }
+}
+
+/// Output that cannot be written is fatal: exit 2 with one message naming stdout.
+#[cfg(target_os = "linux")]
+#[test]
+fn unwritable_stdout_exits_2() {
+    let corpus = Corpus::new().file("a.txt", texts::FERRY_EN);
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full exists on Linux");
+    let out = Command::new(BIN)
+        .args(["ingest", "in"])
+        .current_dir(corpus.root())
+        .stdout(full)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("newsclean: cannot write to stdout"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
