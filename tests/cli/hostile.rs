@@ -446,3 +446,55 @@ fn no_follow_ignores_symlinks_quietly() {
     assert_eq!(run.records().len(), 1);
     assert!(run.stderr_lines_with("dangling").is_empty());
 }
+
+/// The committed samples in `fixtures/hostile/` (see its README for the expected outcome).
+#[test]
+fn committed_hostile_samples_behave_as_their_readme_says() {
+    let run = crate::util::run_in(
+        crate::util::manifest_dir(),
+        &["ingest", "--no-dedup", "fixtures/hostile"],
+        None,
+    );
+    run.assert_exit(0);
+    let expect = [
+        (
+            "windows-1252-french.txt",
+            "windows-1252",
+            title_of(texts::MARCHE_FR),
+        ),
+        (
+            "utf16le-bom-latvian.txt",
+            "UTF-16LE",
+            title_of(texts::TILTS_LV),
+        ),
+        (
+            "utf16be-bom-german.txt",
+            "UTF-16BE",
+            title_of(texts::RADWEG_DE),
+        ),
+    ];
+    assert_eq!(run.records().len(), expect.len());
+    for (name, encoding, title) in expect {
+        let member = run
+            .member(&format!("fixtures/hostile/{name}"))
+            .unwrap_or_else(|| panic!("no record for {name}"));
+        assert_eq!(member["encoding"], encoding, "{name}");
+        assert_eq!(member["title"], title, "{name}");
+    }
+    for (name, words) in [
+        ("empty.txt", "skipped, empty file"),
+        ("whitespace-only.txt", "skipped, empty file"),
+        ("pdf-saved-as.txt", "skipped, looks binary (PDF)"),
+        ("jpeg-saved-as.txt", "skipped, looks binary (JPEG image)"),
+        ("gzip-saved-as.txt", "skipped, looks binary (gzip data)"),
+    ] {
+        let line = format!("newsclean: fixtures/hostile/{name}: {words}");
+        assert_eq!(
+            run.stderr_lines_with(&line).len(),
+            1,
+            "{line}\n{}",
+            run.stderr
+        );
+    }
+    assert_eq!(run.stderr_lines().len(), 6, "five skips and the summary");
+}
