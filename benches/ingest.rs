@@ -15,7 +15,8 @@
 //!
 //! `NEWSCLEAN_BENCH_RUNS` (default 1) repeats each run and reports the fastest; the page cache is
 //! warm (the files were just written), so the figures measure the tool, not the disk.
-//! `NEWSCLEAN_BENCH_JOBS` passes `--jobs`; `NEWSCLEAN_BENCH_KEEP=DIR` writes the corpus to `DIR/N`
+//! `NEWSCLEAN_BENCH_POOL=fixtures` builds from `fixtures/` even when the shared corpora exist (as
+//! on a fresh clone). `NEWSCLEAN_BENCH_JOBS` passes `--jobs`; `NEWSCLEAN_BENCH_KEEP=DIR` writes the corpus to `DIR/N`
 //! and leaves it there (to look at, or to time other tools on). Hand-written rather than criterion: one run of the
 //! binary on 100k files takes seconds, and the figure that matters is the child's, not a loop's.
 
@@ -73,7 +74,8 @@ fn main() {
     let keep = std::env::var_os("NEWSCLEAN_BENCH_KEEP").map(std::path::PathBuf::from);
 
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let sources = match Sources::discover(manifest) {
+    let use_shared = std::env::var("NEWSCLEAN_BENCH_POOL").map_or(true, |v| v != "fixtures");
+    let sources = match Sources::discover(manifest, use_shared) {
         Ok(s) if s.is_usable() => s,
         Ok(_) => {
             eprintln!("bench: no usable text in ../shared/corpora or fixtures/");

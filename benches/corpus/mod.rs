@@ -139,9 +139,15 @@ impl Sources {
 
     /// The benchmark's pool: `../shared/corpora/*.jsonl` ("text" field of each line) next to the
     /// project when present, else every UTF-8 `.txt` under `fixtures/` (except `fixtures/hostile`).
-    pub fn discover(manifest_dir: &Path) -> io::Result<Sources> {
+    /// With `use_shared` false the fixtures are used even when the shared corpora exist (what a
+    /// fresh clone gets).
+    pub fn discover(manifest_dir: &Path, use_shared: bool) -> io::Result<Sources> {
         let shared = manifest_dir.join("../shared/corpora");
-        let mut jsonl = list_files(&shared, "jsonl");
+        let mut jsonl = if use_shared {
+            list_files(&shared, "jsonl")
+        } else {
+            Vec::new()
+        };
         jsonl.sort();
         if !jsonl.is_empty() {
             let mut texts = Vec::new();
