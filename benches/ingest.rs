@@ -16,18 +16,22 @@
 //! `NEWSCLEAN_BENCH_RUNS` (default 1) repeats each run and reports the fastest; the page cache is
 //! warm (the files were just written), so the figures measure the tool, not the disk.
 //! `NEWSCLEAN_BENCH_POOL=fixtures` builds from `fixtures/` even when the shared corpora exist (as
-//! on a fresh clone). `NEWSCLEAN_BENCH_JOBS` passes `--jobs`; `NEWSCLEAN_BENCH_KEEP=DIR` writes the corpus to `DIR/N`
-//! and leaves it there (to look at, or to time other tools on). Hand-written rather than criterion: one run of the
-//! binary on 100k files takes seconds, and the figure that matters is the child's, not a loop's.
+//! on a fresh clone). `NEWSCLEAN_BENCH_JOBS` passes `--jobs`. `NEWSCLEAN_BENCH_KEEP=DIR` writes
+//! the corpus to `DIR/N` and leaves it there (to look at, or to time other tools on), with its
+//! ground truth in `DIR/N.truth.jsonl` (which files are copies of which story; see
+//! `corpus::write_corpus_with_truth`).
+//!
+//! Hand-written rather than criterion: one run of the binary on 100k files takes seconds, and the
+//! figure that matters is the child's, not a loop's.
 
 mod corpus;
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use corpus::{Sources, write_corpus};
+use corpus::{Sources, write_corpus, write_corpus_with_truth};
 
 /// The generator's seed: change it and every figure's corpus changes.
 const SEED: u64 = 0x6e65_7773_636c_6e21;
@@ -109,7 +113,21 @@ fn main() {
             None => temp.path().to_path_buf(),
         };
         let started = Instant::now();
-        let stats = match write_corpus(&dir, n, SEED, &sources) {
+        let written = match &keep {
+            Some(keep) => {
+                let truth_path = keep.join(format!("{n}.truth.jsonl"));
+                std::fs::create_dir_all(keep)
+                    .and_then(|_| std::fs::File::create(&truth_path))
+                    .and_then(|file| {
+                        let mut truth = std::io::BufWriter::new(file);
+                        let stats = write_corpus_with_truth(&dir, n, SEED, &sources, &mut truth)?;
+                        truth.flush()?;
+                        Ok(stats)
+                    })
+            }
+            None => write_corpus(&dir, n, SEED, &sources),
+        };
+        let stats = match written {
             Ok(stats) => stats,
             Err(err) => {
                 eprintln!("bench: cannot write the corpus: {err}");

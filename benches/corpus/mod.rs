@@ -437,6 +437,8 @@ const EDITS: &[(&str, &str)] = &[
 /// A story before it is dressed in a site's chrome.
 #[derive(Debug, Clone)]
 struct Story {
+    /// Index of the file that first carried this story (the cluster's id in the truth file).
+    origin: usize,
     title: String,
     byline: String,
     date: String,
@@ -469,6 +471,21 @@ const RECENT_STORIES: usize = 256;
 
 /// Writes `n` articles under `dir` (created if needed) and says what it wrote.
 pub fn write_corpus(dir: &Path, n: usize, seed: u64, sources: &Sources) -> io::Result<CorpusStats> {
+    write_corpus_with_truth(dir, n, seed, sources, &mut io::sink())
+}
+
+/// Like `write_corpus`, and also writes the ground truth to `truth`, one JSON line per file:
+/// `{"path": "site/0000042.txt", "story": 17, "kind": "trimmed", "site": "site", "mojibake":
+/// false, "encoding": "UTF-8", "crlf": false}`. Files with the same `story` are copies of one
+/// story (`story` is the index of the file that first carried it); `kind` is `original`,
+/// `exact` (same text, other chrome), `trimmed` or `edited`.
+pub fn write_corpus_with_truth(
+    dir: &Path,
+    n: usize,
+    seed: u64,
+    sources: &Sources,
+    truth: &mut dyn Write,
+) -> io::Result<CorpusStats> {
     if !sources.is_usable() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -484,7 +501,9 @@ pub fn write_corpus(dir: &Path, n: usize, seed: u64, sources: &Sources) -> io::R
     for index in 0..n {
         let site_index = rng.below(SITES.len());
         let site = &SITES[site_index];
+        let kind;
         let story = if recent.is_empty() || !rng.chance(30) {
+            kind = "original";
             stats.originals += 1;
             let story = new_story(&mut rng, sources, index);
             if recent.len() < RECENT_STORIES {
@@ -498,30 +517,45 @@ pub fn write_corpus(dir: &Path, n: usize, seed: u64, sources: &Sources) -> io::R
             match rng.below(3) {
                 0 => {
                     stats.exact_copies += 1;
+                    kind = "exact";
                     base
                 }
                 1 => {
                     stats.trimmed_copies += 1;
+                    kind = "trimmed";
                     trim(&mut rng, base)
                 }
                 _ => {
                     stats.edited_copies += 1;
+                    kind = "edited";
                     edit(&mut rng, base, sources)
                 }
             }
         };
         let mut text = dress(&mut rng, site, &story);
+        let mut mojibake = false;
         if let Some(enc) = site.mojibake
             && rng.chance(12)
         {
             text = mangle(&mut rng, &text, enc);
             stats.mojibake_files += 1;
+            mojibake = true;
         }
-        let bytes = encode_file(&mut rng, &text, site, &mut stats);
-        let path = dir.join(site.slug).join(format!("{index:07}.txt"));
-        let mut file = io::BufWriter::new(fs::File::create(&path)?);
+        let (bytes, encoding, crlf) = encode_file(&mut rng, &text, site, &mut stats);
+        let name = format!("{}/{index:07}.txt", site.slug);
+        let mut file = io::BufWriter::new(fs::File::create(dir.join(&name))?);
         file.write_all(&bytes)?;
         file.flush()?;
+        let line = serde_json::json!({
+            "path": name,
+            "story": story.origin,
+            "kind": kind,
+            "site": site.slug,
+            "mojibake": mojibake,
+            "encoding": encoding,
+            "crlf": crlf,
+        });
+        writeln!(truth, "{line}")?;
         stats.files += 1;
         stats.bytes += bytes.len() as u64;
     }
@@ -549,6 +583,7 @@ fn new_story(rng: &mut Rng, sources: &Sources, index: usize) -> Story {
     let day = index % 28 + 1;
     let month = rng.below(12);
     Story {
+        origin: index,
         title: rng.pick(&sources.titles).clone(),
         byline: rng.pick(NAMES).to_string(),
         date: format!(
@@ -659,9 +694,16 @@ fn mangle(rng: &mut Rng, text: &str, enc: &'static Encoding) -> String {
     out
 }
 
-/// The file's bytes: mostly UTF-8; sometimes CRLF, windows-1252 or UTF-16LE with a BOM.
-fn encode_file(rng: &mut Rng, text: &str, site: &Site, stats: &mut CorpusStats) -> Vec<u8> {
-    let text = if rng.chance(10) {
+/// The file's bytes, its encoding and whether it has CRLF line endings: mostly UTF-8; sometimes
+/// CRLF, windows-1252 or UTF-16LE with a BOM.
+fn encode_file(
+    rng: &mut Rng,
+    text: &str,
+    site: &Site,
+    stats: &mut CorpusStats,
+) -> (Vec<u8>, &'static str, bool) {
+    let crlf = rng.chance(10);
+    let text = if crlf {
         text.replace('\n', "\r\n")
     } else {
         text.to_string()
@@ -671,13 +713,13 @@ fn encode_file(rng: &mut Rng, text: &str, site: &Site, stats: &mut CorpusStats) 
         let (bytes, _, unmappable) = WINDOWS_1252.encode(&text);
         if !unmappable {
             stats.legacy_encoded_files += 1;
-            return bytes.into_owned();
+            return (bytes.into_owned(), "windows-1252", crlf);
         }
     } else if roll == 99 {
         stats.legacy_encoded_files += 1;
         let mut bytes = vec![0xFF, 0xFE];
         bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
-        return bytes;
+        return (bytes, "UTF-16LE", crlf);
     }
-    text.into_bytes()
+    (text.into_bytes(), "UTF-8", crlf)
 }

@@ -96,3 +96,28 @@ fn generated_corpus_output_is_identical_with_one_and_two_jobs() {
         );
     }
 }
+
+#[test]
+fn generator_truth_lists_every_file_and_its_story() {
+    let corpus = Corpus::new();
+    let mut truth = Vec::new();
+    let stats =
+        crate::corpus::write_corpus_with_truth(&corpus.input(), 60, 5, &test_pool(), &mut truth)
+            .expect("corpus");
+    let lines: Vec<serde_json::Value> = String::from_utf8(truth)
+        .expect("UTF-8")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    assert_eq!(lines.len(), stats.files);
+    let originals = lines.iter().filter(|l| l["kind"] == "original").count();
+    assert_eq!(originals, stats.originals);
+    for line in &lines {
+        let path = line["path"].as_str().expect("path");
+        assert!(corpus.input().join(path).is_file(), "{path}");
+        // A copy points at an original that came earlier.
+        let story = line["story"].as_u64().expect("story") as usize;
+        let first = &lines[story];
+        assert_eq!(first["kind"], "original", "{line}");
+    }
+}
