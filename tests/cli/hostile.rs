@@ -498,3 +498,37 @@ fn committed_hostile_samples_behave_as_their_readme_says() {
     }
     assert_eq!(run.stderr_lines().len(), 6, "five skips and the summary");
 }
+
+/// Problem lines come in input order, not in the order threads finish, so two runs of a cron job
+/// can be compared line by line.
+#[test]
+fn problem_lines_and_records_do_not_depend_on_jobs() {
+    let mut corpus = Corpus::new();
+    for i in 0..40 {
+        corpus = match i % 4 {
+            0 => corpus.file(&format!("{i:02}.txt"), ""),
+            1 => corpus.file(&format!("{i:02}.txt"), b"%PDF-1.4\n".as_slice()),
+            _ => corpus.file(
+                &format!("{i:02}.txt"),
+                article(&format!("Story {i}"), texts::ALL[i % texts::ALL.len()]),
+            ),
+        };
+    }
+    let runs: Vec<_> = ["1", "2"]
+        .iter()
+        .map(|jobs| corpus.ingest(&["--jobs", jobs]))
+        .collect();
+    let problems = |run: &crate::util::Run| -> Vec<String> {
+        run.stderr_lines()
+            .into_iter()
+            .filter(|l| l.starts_with("newsclean: in/"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(problems(&runs[0]).len(), 20);
+    assert_eq!(problems(&runs[0]), problems(&runs[1]));
+    let mut sorted = problems(&runs[0]);
+    sorted.sort();
+    assert_eq!(problems(&runs[0]), sorted, "in input order");
+    assert!(runs[0].stdout == runs[1].stdout);
+}
