@@ -127,3 +127,12 @@ fn clean_on_a_missing_file_fails_with_its_name() {
         run.stderr
     );
 }
+
+#[test]
+fn clean_on_a_skipped_file_says_why_and_exits_1() {
+    let corpus = crate::util::Corpus::new().file("empty.txt", "");
+    let run = corpus.run(&["clean", "in/empty.txt"]);
+    run.assert_exit(1);
+    assert!(run.stdout.is_empty());
+    assert_eq!(run.stderr, "newsclean: in/empty.txt: skipped, empty file\n");
+}

@@ -532,3 +532,42 @@ fn problem_lines_and_records_do_not_depend_on_jobs() {
     assert_eq!(problems(&runs[0]), sorted, "in input order");
     assert!(runs[0].stdout == runs[1].stdout);
 }
+
+/// A named pipe in a scrape folder is not a file: it is passed over, and the run does not block
+/// waiting for a writer (the harness fails a run that hangs).
+#[cfg(unix)]
+#[test]
+fn fifo_in_a_folder_is_passed_over_without_blocking() {
+    let corpus = Corpus::new().file("a.txt", texts::FERRY_EN);
+    let fifo = std::ffi::CString::new(
+        corpus
+            .input()
+            .join("pipe.txt")
+            .into_os_string()
+            .into_encoded_bytes(),
+    )
+    .expect("no NUL in a temp path");
+    // SAFETY: `fifo` is a valid NUL-terminated path for the duration of the call.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0, "mkfifo");
+    let run = corpus.ingest(&["--no-dedup"]);
+    run.assert_exit(0);
+    assert_eq!(run.records().len(), 1);
+}
+
+#[test]
+fn size_limit_is_inclusive() {
+    let at_limit = "T\n\n".to_string() + &"x".repeat(97);
+    assert_eq!(at_limit.len(), 100);
+    let corpus = Corpus::new()
+        .file("at.txt", &at_limit)
+        .file("over.txt", at_limit.clone() + "y");
+    let run = corpus.ingest(&["--no-dedup", "--max-file-size", "100"]);
+    run.assert_exit(0);
+    assert!(run.member("in/at.txt").is_some());
+    assert_eq!(
+        run.stderr_lines_with("in/over.txt"),
+        [
+            "newsclean: in/over.txt: skipped, 101 bytes is over the 100-byte limit (raise it with --max-file-size)"
+        ]
+    );
+}

@@ -3,11 +3,15 @@
 
 #![allow(dead_code)]
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
+
+/// How long one run may take before the test fails as a hang.
+const RUN_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The binary under test, as Cargo built it for this test run.
 pub const BIN: &str = env!("CARGO_BIN_EXE_newsclean");
@@ -116,12 +120,36 @@ pub fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
             let _ = pipe.write_all(&bytes);
         });
     }
-    let out = child.wait_with_output().expect("the run finishes");
+    let mut stdout_pipe = child.stdout.take().expect("stdout is piped");
+    let mut stderr_pipe = child.stderr.take().expect("stderr is piped");
+    let stdout_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stdout_pipe.read_to_end(&mut buf);
+        buf
+    });
+    let stderr_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stderr_pipe.read_to_end(&mut buf);
+        buf
+    });
+    // A hang is a bug too: fail after a generous limit instead of blocking the suite forever.
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("the child can be polled") {
+            break status;
+        }
+        if started.elapsed() > RUN_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("newsclean {args:?} did not finish within {RUN_TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
     let run = Run {
         args: args.iter().map(|s| s.to_string()).collect(),
-        code: out.status.code(),
-        stdout: out.stdout,
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: status.code(),
+        stdout: stdout_reader.join().expect("stdout reader"),
+        stderr: String::from_utf8_lossy(&stderr_reader.join().expect("stderr reader")).into_owned(),
     };
     run.assert_no_panic();
     run
