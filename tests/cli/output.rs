@@ -5,7 +5,7 @@ use std::process::{Command, Stdio};
 
 use crate::corpus::write_corpus;
 use crate::texts;
-use crate::util::{BIN, Corpus, article};
+use crate::util::{BIN, Corpus, article, prose};
 
 fn small() -> Corpus {
     Corpus::new()
@@ -98,14 +98,13 @@ fn progress_always_draws_on_stderr_never_on_stdout() {
 /// quietly, with 0.
 #[test]
 fn closed_stdout_pipe_ends_quietly_with_0() {
-    // Records far larger than a pipe buffer (64 KiB), in both modes: 400 articles of ~3 KB that
-    // share no words, so no clustering rule can fold them into a few records.
+    // Records far larger than a pipe buffer (64 KiB), in both modes: 400 articles of ~3 KB of
+    // prose that share no phrase, so no clustering rule can fold them into a few records.
     let mut corpus = Corpus::new();
     for i in 0..400 {
-        let body: Vec<String> = (0..300).map(|j| format!("w{i}x{j}")).collect();
         corpus = corpus.file(
             &format!("{i:03}.txt"),
-            article(&format!("Story number {i}"), &body.join(" ")),
+            article(&format!("Story number {i}"), &prose(i, 30)),
         );
     }
     for mode in [&["--no-dedup"][..], &["--explain"][..]] {

@@ -264,3 +264,115 @@ pub fn permissions_are_enforced() -> bool {
         .expect("permissions can be restored");
     !readable
 }
+
+/// Plain English-looking prose, different for every `seed`: sentences of common words drawn at
+/// random, so two texts share no phrase (no clustering rule can join them) and every line reads
+/// as a sentence (no boilerplate rule should drop it).
+pub fn prose(seed: u64, sentences: usize) -> String {
+    const WORDS: &[&str] = &[
+        "council",
+        "harbour",
+        "residents",
+        "budget",
+        "ferry",
+        "minister",
+        "report",
+        "river",
+        "school",
+        "market",
+        "workers",
+        "police",
+        "village",
+        "bridge",
+        "hospital",
+        "farmers",
+        "station",
+        "weather",
+        "election",
+        "court",
+        "museum",
+        "train",
+        "factory",
+        "teachers",
+        "water",
+        "energy",
+        "prices",
+        "road",
+        "festival",
+        "library",
+        "said",
+        "agreed",
+        "warned",
+        "announced",
+        "rejected",
+        "expected",
+        "opened",
+        "closed",
+        "raised",
+        "delayed",
+        "after",
+        "before",
+        "during",
+        "because",
+        "while",
+        "although",
+        "the",
+        "a",
+        "new",
+        "old",
+        "local",
+        "regional",
+        "national",
+        "small",
+        "large",
+        "early",
+        "late",
+        "on",
+        "in",
+        "near",
+        "with",
+        "without",
+        "for",
+        "against",
+        "morning",
+        "evening",
+        "week",
+        "year",
+        "plan",
+        "vote",
+        "meeting",
+        "statement",
+        "survey",
+        "strike",
+        "repairs",
+        "funding",
+        "visitors",
+        "drivers",
+    ];
+    let mut rng = crate::corpus::Rng::new(seed ^ 0x5EED);
+    let mut out = String::new();
+    for s in 0..sentences {
+        if s > 0 {
+            out.push(if s % 3 == 0 { '\n' } else { ' ' });
+            if s % 3 == 0 {
+                out.push('\n');
+            }
+        }
+        let words = 8 + rng.below(9);
+        for w in 0..words {
+            let word = *rng.pick(WORDS);
+            if w == 0 {
+                let mut chars = word.chars();
+                if let Some(first) = chars.next() {
+                    out.extend(first.to_uppercase());
+                    out.push_str(chars.as_str());
+                }
+            } else {
+                out.push(' ');
+                out.push_str(word);
+            }
+        }
+        out.push('.');
+    }
+    out
+}
