@@ -141,7 +141,7 @@ impl Sources {
     }
 
     /// The benchmark's pool: `../shared/corpora/*.jsonl` ("text" field of each line) next to the
-    /// project when present, else every UTF-8 `.txt` under `fixtures/` (except `fixtures/hostile`).
+    /// project when present, else every `.txt` under `fixtures/` (except `fixtures/hostile`).
     /// With `use_shared` false the fixtures are used even when the shared corpora exist (what a
     /// fresh clone gets).
     pub fn discover(manifest_dir: &Path, use_shared: bool) -> io::Result<Sources> {
@@ -181,10 +181,11 @@ impl Sources {
         let mut txt = list_files(&manifest_dir.join("fixtures"), "txt");
         txt.retain(|p| !p.components().any(|c| c.as_os_str() == "hostile"));
         txt.sort();
+        // The project's own decoder reads the fixtures saved in legacy encodings and UTF-16.
         let texts: Vec<String> = txt
             .iter()
             .filter_map(|p| fs::read(p).ok())
-            .filter_map(|b| String::from_utf8(b).ok())
+            .map(|b| newsclean::decode::decode_bytes(&b).text)
             .collect();
         Ok(Sources::from_articles(
             &texts,

@@ -122,3 +122,68 @@ fn seeds_output_is_identical_with_one_and_two_jobs() {
         );
     }
 }
+
+/// The README's first command, `newsclean ingest fixtures/`: exit 0, every line a record, and
+/// stderr holds only the summary and the skip lines of `fixtures/hostile/`.
+#[test]
+fn readme_command_on_fixtures_works() {
+    let run = run_in(manifest_dir(), &["ingest", "fixtures/"], None);
+    run.assert_exit(0);
+    assert!(
+        run.records().len() >= 3,
+        "stories from seeds/ and articles/"
+    );
+    assert!(run.summary_line().is_some());
+    for line in run.stderr_lines() {
+        assert!(
+            run.summary_line() == Some(line)
+                || (line.starts_with("newsclean: fixtures/hostile/")
+                    && line.contains(": skipped, ")),
+            "unexpected stderr line: {line}"
+        );
+    }
+}
+
+/// The demo batch in `fixtures/articles/`: each file decoded with the encoding its name says.
+#[test]
+fn demo_articles_are_decoded_with_the_right_encodings() {
+    let run = run_in(
+        manifest_dir(),
+        &["ingest", "--quiet", "--no-dedup", "fixtures/articles"],
+        None,
+    );
+    run.assert_exit(0);
+    for (name, encoding, title) in [
+        (
+            "de-strassenbahn-windows1252.txt",
+            "windows-1252",
+            "Stadtrat beschließt neue Straßenbahnlinie nach Süden",
+        ),
+        (
+            "es-sequia-utf16le.txt",
+            "UTF-16LE",
+            "El Ayuntamiento de Valdoria aprueba un plan contra la sequía",
+        ),
+        (
+            "lv-tilts-utf8.txt",
+            "UTF-8",
+            "Rīgas dome apstiprina jaunu tilta projektu",
+        ),
+        (
+            "ru-metro-windows1251.txt",
+            "windows-1251",
+            "В Новосибирске открыли новую станцию метро",
+        ),
+        (
+            "harbour-wire.txt",
+            "UTF-8",
+            "Harbour council approves €40 million sea wall for Port Ellery",
+        ),
+    ] {
+        let member = run
+            .member(&format!("fixtures/articles/{name}"))
+            .unwrap_or_else(|| panic!("no record for {name}"));
+        assert_eq!(member["encoding"], encoding, "{name}");
+        assert_eq!(member["title"], title, "{name}");
+    }
+}
