@@ -75,7 +75,7 @@ fn generated_articles_have_news_sizes() {
 #[test]
 fn generated_corpus_output_is_identical_with_one_and_two_jobs() {
     let corpus = Corpus::new();
-    let stats = write_corpus(&corpus.input(), 400, 2024, &test_pool()).expect("corpus");
+    let stats = write_corpus(&corpus.input(), 300, 2024, &test_pool()).expect("corpus");
     for mode in [&["--no-dedup"][..], &[][..]] {
         let mut outputs = Vec::new();
         for jobs in ["1", "2"] {

@@ -1,7 +1,19 @@
 //! Bad input never sinks the batch: one folder mixing good articles with every hostile kind.
 
 use crate::texts::{self, title_of};
-use crate::util::{Corpus, article};
+use crate::util::{Corpus, article, prose};
+
+const SPACE_TITLE: &str = "Council delays vote on harbour budget until spring";
+const NEWLINE_TITLE: &str = "Hospital opens new wing for children after three years of work";
+const DASH_TITLE: &str = "Rail strike halts morning trains across the region";
+const BARE_TITLE: &str = "Museum reopens with an exhibition on the old river port";
+const DEEP_TITLE: &str = "Farmers warn of a poor harvest after a wet summer";
+const LATIN1_NAME_TITLE: &str = "Library extends opening hours during exam season";
+
+/// An article of realistic shape (headline, then paragraphs of sentences), distinct per `seed`.
+fn story(title: &str, seed: u64) -> Vec<u8> {
+    article(title, &prose(seed, 12)).into_bytes()
+}
 
 /// A file that `--max-file-size 4K` refuses.
 fn oversized() -> String {
@@ -83,45 +95,28 @@ fn good_files() -> Vec<(&'static str, Vec<u8>, &'static str, &'static str)> {
         ),
         (
             "with space.txt",
-            article(
-                "Spaces in the name",
-                "A story saved under a name with spaces.",
-            )
-            .into(),
+            story(SPACE_TITLE, 1),
             "UTF-8",
-            "Spaces in the name",
+            SPACE_TITLE,
         ),
         (
             "new\nline.txt",
-            article(
-                "Newline in the name",
-                "A story whose file name holds a newline.",
-            )
-            .into(),
+            story(NEWLINE_TITLE, 2),
             "UTF-8",
-            "Newline in the name",
+            NEWLINE_TITLE,
         ),
         (
             "-leading-dash.txt",
-            article("Leading dash", "A story whose name looks like an option.").into(),
+            story(DASH_TITLE, 3),
             "UTF-8",
-            "Leading dash",
+            DASH_TITLE,
         ),
-        (
-            "no-extension",
-            article("No extension", "Extension-less files are taken by default.").into(),
-            "UTF-8",
-            "No extension",
-        ),
+        ("no-extension", story(BARE_TITLE, 4), "UTF-8", BARE_TITLE),
         (
             "deep/er/still/story.TXT",
-            article(
-                "Deep and upper-case",
-                "Nested folders and an upper-case extension.",
-            )
-            .into(),
+            story(DEEP_TITLE, 5),
             "UTF-8",
-            "Deep and upper-case",
+            DEEP_TITLE,
         ),
     ]
 }
@@ -206,10 +201,7 @@ fn mixed_folder_gives_every_good_article_and_one_line_per_bad_file() {
         expected_lines.push(("in/loop-a.txt".into(), "cannot read: symbolic link loop"));
         expected_lines.push(("in/loop-b.txt".into(), "cannot read: symbolic link loop"));
         expected_lines.push(("in/deep/back".into(), "cannot read: symbolic link loop"));
-        corpus = corpus.file_raw_name(
-            b"caf\xE9.txt",
-            article("Latin-1 name", "The file name is not UTF-8."),
-        );
+        corpus = corpus.file_raw_name(b"caf\xE9.txt", story(LATIN1_NAME_TITLE, 6));
         let enforced = crate::util::permissions_are_enforced();
         if enforced {
             corpus = corpus
@@ -270,7 +262,7 @@ fn mixed_folder_gives_every_good_article_and_one_line_per_bad_file() {
             member["path_raw"], "696e2f636166e92e747874",
             "hex of b\"in/caf\\xe9.txt\""
         );
-        assert_eq!(member["title"], "Latin-1 name");
+        assert_eq!(member["title"], LATIN1_NAME_TITLE);
     }
     let records = run.records();
     let extra = if cfg!(unix) { 1 } else { 0 };
