@@ -1,3 +1,17 @@
-//! CLI tests: the real `newsclean` binary on inputs in a temporary directory.
+//! CLI tests: the real `newsclean` binary run on folders built in temp dirs, with stdout parsed
+//! into records (see `util.rs`), plus property tests of the library. One test binary, a module per
+//! topic, so linking happens once.
+
+#[path = "../../benches/corpus/mod.rs"]
+mod corpus;
+mod texts;
+mod util;
 
 mod cluster;
+mod commands;
+mod determinism;
+mod hostile;
+mod inputs;
+mod output;
+mod props;
+mod seeds;
