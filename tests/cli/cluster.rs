@@ -65,7 +65,7 @@ fn groups(records: &[Value]) -> Vec<Vec<String>> {
 }
 
 #[test]
-fn seeds_form_one_story_with_the_ap_text_as_canonical() {
+fn seeds_paraphrase_joins_the_ap_text_with_its_evidence() {
     let seeds = fixtures("seeds");
     let records = ingest(&[seeds.to_str().expect("utf-8 path")]);
     assert_eq!(records.len(), 1, "{records:#?}");

@@ -70,9 +70,8 @@ fn seed_ap_title_is_the_headline_not_the_notification_prompt() {
     assert_eq!(run.records()[0]["title"], AP_TITLE);
 }
 
-/// The two seeds are one story (a wire copy and its paraphrase). Needs clustering (issue 5).
+/// The two seeds are one story (a wire copy and its paraphrase), issue 5.
 #[test]
-#[ignore = "needs fuzzy clustering (issue 5)"]
 fn seeds_form_one_story_with_the_ap_text_as_canonical() {
     let run = run_in(
         manifest_dir(),
