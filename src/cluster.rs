@@ -378,7 +378,9 @@ pub struct Prepared<'a> {
     posting_sentences: Vec<u16>,
     /// Every distinct token of the alignable sentences (2 tokens or more) and the title, with
     /// its weight, sorted by token.
-    weighted: Vec<(u32, f32)>,
+    weighted_tokens: Box<[u32]>,
+    /// Their weights in 1/255 steps.
+    weighted_weights: Box<[u8]>,
 }
 
 /// Makes an article ready for [`compare`]; `day` is its publication day, when known.
@@ -409,13 +411,19 @@ pub fn prepare<'a>(fp: &'a Fingerprint, day: Option<i64>, df: &DocFreq) -> Prepa
             .collect(),
         posting_tokens: postings.iter().map(|&(t, _)| t).collect(),
         posting_sentences: postings.iter().map(|&(_, j)| j).collect(),
-        weighted: Vec::new(),
+        weighted_tokens: Box::default(),
+        weighted_weights: Box::default(),
     };
     // the sentences `compare` aligns when the two articles share no sentence verbatim
     let alignable: Vec<usize> = (0..prepared.sentences.len())
         .filter(|&i| prepared.sentences[i].tokens.len() >= 2)
         .collect();
-    prepared.weighted = weighted_tokens(&prepared, &alignable);
+    let weighted = weighted_tokens(&prepared, &alignable);
+    prepared.weighted_tokens = weighted.iter().map(|&(t, _)| t).collect();
+    prepared.weighted_weights = weighted
+        .iter()
+        .map(|&(_, w)| (w * 255.0).round() as u8)
+        .collect();
     prepared
 }
 
@@ -494,20 +502,20 @@ pub fn compare(a: &Prepared, b: &Prepared, opts: &ClusterOptions) -> Verdict {
     if let Some(agreement) = alignment.number_agreement {
         signals.insert("number_agreement".to_string(), agreement);
     }
-    let tokens_a;
-    let tokens_a: &[(u32, f32)] = if shared_words_a == 0 {
-        &a.weighted
-    } else {
-        tokens_a = weighted_tokens(a, &rest_a);
-        &tokens_a
+    let rest_tokens = |p: &Prepared, shared_words: u32, rest: &[usize]| {
+        if shared_words == 0 {
+            p.weighted_tokens
+                .iter()
+                .copied()
+                .zip(p.weighted_weights.iter().map(|&w| f32::from(w) / 255.0))
+                .collect()
+        } else {
+            weighted_tokens(p, rest)
+        }
     };
-    let tokens_b;
-    let tokens_b: &[(u32, f32)] = if shared_words_b == 0 {
-        &b.weighted
-    } else {
-        tokens_b = weighted_tokens(b, &rest_b);
-        &tokens_b
-    };
+    let tokens_a: Vec<(u32, f32)> = rest_tokens(a, shared_words_a, &rest_a);
+    let tokens_b: Vec<(u32, f32)> = rest_tokens(b, shared_words_b, &rest_b);
+    let (tokens_a, tokens_b) = (tokens_a.as_slice(), tokens_b.as_slice());
     let rare = weighted_overlap(tokens_a, tokens_b);
     signals.insert("rare_overlap".to_string(), rare);
     let numbers = |tokens: &[(u32, f32)]| -> Vec<u32> {

@@ -794,39 +794,34 @@ const STOPWORDS: &[&str] = &[
 pub fn sentence_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut ranges = Vec::new();
     let mut start = 0;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let (pos, c) = chars[i];
+    let mut chars = text.char_indices().peekable();
+    while let Some((pos, c)) = chars.next() {
         let is_cjk_end = matches!(c, '。' | '！' | '？');
-        if matches!(c, '.' | '!' | '?') || is_cjk_end {
-            let mut j = i + 1;
-            while j < chars.len() && matches!(chars[j].1, '"' | '\'' | '”' | '’' | '»' | ')') {
-                j += 1;
-            }
-            let end = chars.get(j).map_or(text.len(), |&(p, _)| p);
-            let next_starts = is_cjk_end
-                || (j < chars.len()
-                    && chars[j].1.is_whitespace()
-                    && chars[j..]
-                        .iter()
-                        .find(|(_, ch)| !ch.is_whitespace())
-                        .is_some_and(|&(_, ch)| {
-                            ch.is_uppercase()
-                                || ch.is_ascii_digit()
-                                || matches!(ch, '"' | '“' | '‘' | '«' | '\'')
-                        }));
-            if next_starts && !(c == '.' && is_abbreviation(&text[start..pos])) {
-                if end > start {
-                    ranges.push(start..end);
-                }
-                start = end;
-            }
-            i = j.max(i + 1);
+        if !(matches!(c, '.' | '!' | '?') || is_cjk_end) {
             continue;
         }
-        let _ = pos;
-        i += 1;
+        let mut end = pos + c.len_utf8();
+        while let Some(&(p, q)) = chars.peek() {
+            if !matches!(q, '"' | '\'' | '”' | '’' | '»' | ')') {
+                break;
+            }
+            end = p + q.len_utf8();
+            chars.next();
+        }
+        let rest = &text[end..];
+        let next_starts = is_cjk_end
+            || (rest.starts_with(char::is_whitespace)
+                && rest.trim_start().chars().next().is_some_and(|ch| {
+                    ch.is_uppercase()
+                        || ch.is_ascii_digit()
+                        || matches!(ch, '"' | '“' | '‘' | '«' | '\'')
+                }));
+        if next_starts && !(c == '.' && is_abbreviation(&text[start..pos])) {
+            if end > start {
+                ranges.push(start..end);
+            }
+            start = end;
+        }
     }
     if text[start..].trim().chars().any(char::is_alphanumeric) {
         ranges.push(start..text.len());
