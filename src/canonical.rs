@@ -4,10 +4,11 @@
 //! only on the members' content, join rules and paths, never on input order or threads.
 //!
 //! The canonical member is the most complete original: not a rewrite (members joined by the
-//! `rewrite` rule are paraphrases), then bylined and dated, then the most words of the story
-//! (words in sentences that another member also carries verbatim: a trimmed copy has fewer),
-//! then the fewest other words (site chrome that no other member shares), then the fewest
-//! repairs, then the smallest path so ties are stable. Because the record's `id` hashes the
+//! `rewrite` rule are paraphrases), then bylined and dated, then the most words in sentences
+//! that another member also carries verbatim, then the most words outside sentences that read
+//! as site chrome (cookie, newsletter, subscription, donation prompts: a trimmed copy has fewer
+//! words, a republished copy with chrome has no more), then the fewest words in all (chrome the
+//! word list missed), then the fewest repairs, then the smallest path so ties are stable. Because the record's `id` hashes the
 //! canonical body, adding copies, trimmed versions or paraphrases of a story does not change its
 //! `id`; only a more complete version of the text does.
 
@@ -36,7 +37,7 @@ fn fields(article: &Article) -> u8 {
 }
 
 /// Words of `article`'s sentences that some other member of the group carries verbatim, and
-/// the rest of its words.
+/// words of its sentences that are not site chrome (see [`crate::fingerprint::CHROME_WORDS`]).
 fn story_words(article: usize, group: &Group, articles: &[Article]) -> (u32, u32) {
     let mut others: Vec<u64> = group
         .members
@@ -45,15 +46,16 @@ fn story_words(article: usize, group: &Group, articles: &[Article]) -> (u32, u32
         .flat_map(|(i, _)| articles[*i].fingerprint.sentences.iter().map(|s| s.hash))
         .collect();
     others.sort_unstable();
-    let (mut shared, mut rest) = (0u32, 0u32);
+    let (mut shared, mut story) = (0u32, 0u32);
     for s in articles[article].fingerprint.sentences.iter() {
         if others.binary_search(&s.hash).is_ok() {
             shared += u32::from(s.words);
-        } else {
-            rest += u32::from(s.words);
+        }
+        if !s.is_chrome {
+            story += u32::from(s.words);
         }
     }
-    (shared, rest)
+    (shared, story)
 }
 
 /// Picks the canonical member of `group` (see the module doc) and says why.
@@ -75,11 +77,12 @@ pub fn pick_canonical(group: &Group, articles: &[Article]) -> (usize, String) {
     }
     let key = |i: usize| {
         let art = &articles[i];
-        let (shared, rest) = story_words(i, group, articles);
+        let (shared, story) = story_words(i, group, articles);
         (
             fields(art),
             shared,
-            Reverse(rest),
+            story,
+            Reverse(art.fingerprint.content_words),
             Reverse(art.repairs),
             Reverse(art.path.as_path()),
         )
@@ -97,6 +100,6 @@ pub fn pick_canonical(group: &Group, articles: &[Article]) -> (usize, String) {
     if fields(&articles[best]) == 2 {
         parts.push("bylined and dated");
     }
-    parts.push("most of the story's text, least other text");
+    parts.push("most of the story's text, least chrome");
     (best, parts.join(", "))
 }

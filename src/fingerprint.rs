@@ -58,6 +58,9 @@ pub struct Sentence {
     pub words: u16,
     /// Sorted distinct content tokens (no stopwords, no 1–2 letter words).
     pub tokens: Box<[u32]>,
+    /// Whether its paragraph uses words of site chrome (cookies, newsletter, subscription,
+    /// donation...): probably not part of the story, whatever its length.
+    pub is_chrome: bool,
 }
 
 /// What clustering needs to know about one article.
@@ -120,6 +123,8 @@ pub struct Token {
     pub is_content: bool,
     /// Whether it is capitalised inside a sentence: probably part of a name.
     pub is_name: bool,
+    /// Whether it is a word of site chrome ([`CHROME_WORDS`]).
+    pub is_chrome: bool,
     /// Byte offset of the token's first character in the text.
     pub start: u32,
 }
@@ -148,6 +153,8 @@ pub fn fingerprint(title: Option<&str>, paragraphs: &[String]) -> Fingerprint {
         );
         content_words += buf.len() as u32;
         add_shingles(&buf, &mut shingles);
+        // a chrome word marks its whole paragraph (a banner is one paragraph of sentences)
+        let is_chrome = buf.iter().any(|t| t.is_chrome);
         let mut rest: &[Token] = &buf;
         for range in sentence_ranges(paragraph) {
             let end = u32::try_from(range.end).unwrap_or(u32::MAX);
@@ -166,6 +173,7 @@ pub fn fingerprint(title: Option<&str>, paragraphs: &[String]) -> Fingerprint {
                 hash,
                 words: toks.len().min(u16::MAX as usize) as u16,
                 tokens: content.into_boxed_slice(),
+                is_chrome,
             });
         }
     }
@@ -414,6 +422,7 @@ impl Word {
 #[derive(Debug, Clone, Copy)]
 enum Listed {
     Stopword,
+    Chrome,
     Month(u32),
 }
 
@@ -452,6 +461,9 @@ fn listed_words() -> &'static HashedMap<u64, Listed> {
                 Listed::Stopword,
             );
         }
+        for w in CHROME_WORDS {
+            map.insert(xxh3_64_with_seed(w.as_bytes(), TOKEN_SEED), Listed::Chrome);
+        }
         for (i, names) in MONTHS.iter().enumerate() {
             for w in names.iter() {
                 map.insert(
@@ -469,6 +481,7 @@ fn classify(word: &str, is_digits: bool) -> Token {
         id,
         is_content,
         is_name: false,
+        is_chrome: false,
         start: 0,
     };
     if is_digits {
@@ -490,7 +503,9 @@ fn classify(word: &str, is_digits: bool) -> Token {
     let id = hash as u32 & !(NUMBER_BIT | DATE_BIT);
     let long_enough = word.len() >= 3 && (word.is_ascii() || word.chars().nth(2).is_some())
         || word.chars().any(is_ideograph);
-    plain(id, long_enough && !matches!(listed, Some(Listed::Stopword)))
+    let mut token = plain(id, long_enough && listed.is_none());
+    token.is_chrome = matches!(listed, Some(Listed::Chrome));
+    token
 }
 
 /// Month names (full and common abbreviations) in seven languages, by month number.
@@ -502,6 +517,25 @@ fn month_number(word: &str) -> Option<u32> {
         .position(|names| names.contains(&word))
         .map(|i| i as u32 + 1)
 }
+
+/// Words that mark a sentence as site chrome rather than story: cookie banners, newsletter and
+/// subscription prompts, donation appeals. Lowercase, as the tokenizer yields them.
+pub const CHROME_WORDS: &[&str] = &[
+    "cookie",
+    "cookies",
+    "newsletter",
+    "newsletters",
+    "subscribe",
+    "subscribers",
+    "subscription",
+    "advertisement",
+    "privacy",
+    "login",
+    "password",
+    "donation",
+    "donate",
+    "paywall",
+];
 
 /// Month names (full and common abbreviations) in seven languages, by month number.
 const MONTHS: [&[&str]; 12] = [
@@ -999,6 +1033,21 @@ mod tests {
             names,
             vec![false, false, false, true, true, false, false, false]
         );
+    }
+
+    #[test]
+    fn banner_paragraphs_are_marked_as_chrome() {
+        let fp = fingerprint(
+            None,
+            &[
+                "We use cookies to improve your experience. By continuing you agree to this."
+                    .to_string(),
+                "The council voted on Tuesday to close the old bridge to cars from June."
+                    .to_string(),
+            ],
+        );
+        let chrome: Vec<bool> = fp.sentences.iter().map(|s| s.is_chrome).collect();
+        assert_eq!(chrome, vec![true, true, false]);
     }
 
     #[test]

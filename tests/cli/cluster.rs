@@ -231,3 +231,21 @@ fn demo_articles_group_around_the_wire_text() {
         "the hard negative stays alone"
     );
 }
+
+#[test]
+fn story_id_stays_when_more_versions_arrive() {
+    let dir = fixtures("stories");
+    let path = |name: &str| dir.join(name).to_string_lossy().into_owned();
+    let first = ingest(&[&path("bridge_wire.txt"), &path("bridge_trimmed.txt")]);
+    let later = ingest(&[
+        &path("bridge_wire.txt"),
+        &path("bridge_trimmed.txt"),
+        &path("bridge_republish.txt"),
+        &path("bridge_update.txt"),
+        &path("bridge_paraphrase.txt"),
+    ]);
+    assert_eq!(first.len(), 1);
+    assert_eq!(later.len(), 1);
+    assert_eq!(later[0]["members"].as_array().map(Vec::len), Some(5));
+    assert_eq!(first[0]["id"], later[0]["id"]);
+}
