@@ -51,6 +51,8 @@ const PREFILTER_NAME_OVERLAP: f64 = 0.4;
 /// on the development set copies reach at least 0.47 Jaccard and 0.9 name overlap,
 /// paraphrases 0.79 name overlap (the seed paraphrase 0.56), unrelated stories at most 0.37.
 const PREFILTER_JACCARD: f64 = 0.1;
+/// Containment at which a copy is decided without computing the rewrite signals.
+const CLEAR_COPY: f64 = 0.8;
 /// Least number of words a pair must share verbatim to be called copies.
 const MIN_SHARED_WORDS: u32 = 25;
 /// Least similarity for two sentences to be counted as a reworded pair.
@@ -480,6 +482,18 @@ pub fn compare(a: &Prepared, b: &Prepared, opts: &ClusterOptions) -> Verdict {
     }
     let date_conflict = date_gap.is_some_and(|g| g > DATE_TOLERANCE_DAYS);
     let too_far_apart = date_gap.is_some_and(|g| g > DATE_LIMIT_DAYS);
+    let is_copy = containment >= opts.copy_threshold
+        && shared_words_a.min(shared_words_b) >= MIN_SHARED_WORDS
+        && !too_far_apart;
+    if is_copy && containment >= CLEAR_COPY {
+        // nothing left to align: the rewrite evidence would only be computed to be discarded
+        title_similarity(a.fp, b.fp, &mut signals);
+        return Verdict {
+            rule: Some("copy"),
+            score: containment,
+            signals,
+        };
+    }
 
     // rewrite evidence, outside the verbatim-shared sentences
     let rest = |p: &'_ Prepared, mask: &[bool]| -> Vec<usize> {
@@ -558,9 +572,6 @@ pub fn compare(a: &Prepared, b: &Prepared, opts: &ClusterOptions) -> Verdict {
     let rewrite = rewrite.clamp(0.0, 1.0);
     signals.insert("rewrite_score".to_string(), rewrite);
 
-    let is_copy = containment >= opts.copy_threshold
-        && shared_words_a.min(shared_words_b) >= MIN_SHARED_WORDS
-        && !too_far_apart;
     let (rule, score) = if is_copy {
         (Some("copy"), containment)
     } else if rewrite >= opts.rewrite_threshold && !too_far_apart {
