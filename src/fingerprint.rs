@@ -12,7 +12,11 @@
 //!   sentence), each with a hash of its full token sequence (verbatim matching) and its sorted
 //!   distinct content tokens (stopwords and 1–2 letter words left out);
 //! - a **MinHash** signature ([`NUM_PERM`] values, fixed seeds) over word [`SHINGLE_WORDS`]-grams of
-//!   the content paragraphs, for LSH candidate search.
+//!   the content paragraphs, for LSH candidate search;
+//! - **names** (words capitalised inside a sentence) and key figures, for the rare-name index;
+//! - a **header date** (a date in a short line near the top), for when extraction found none;
+//! - whether each sentence sits in a **chrome** paragraph (cookie, newsletter, subscription,
+//!   donation words), so the canonical choice does not reward banners.
 //!
 //! Robust to what the other stages may not have fixed yet: Latin-1 and Latin Extended letters,
 //! C1 controls and punctuation all split words, so UTF-8 read as Windows-1252/1257 (`Ã­`, `â€™`)
