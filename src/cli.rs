@@ -145,6 +145,10 @@ pub struct FixArgs {
     /// Also fold full-width and half-width characters to normal width (changes correct text)
     #[arg(long)]
     pub fold_width: bool,
+
+    /// Leave HTML entities such as `&amp;` and `&#8217;` as they are
+    #[arg(long)]
+    pub keep_entities: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -175,6 +175,7 @@ fn run_fix(args: &FixArgs) -> anyhow::Result<ExitCode> {
     let opts = repair::RepairOptions {
         straighten_quotes: args.straighten_quotes,
         fold_width: args.fold_width,
+        decode_entities: !args.keep_entities,
     };
     let input: Box<dyn BufRead> = match &args.file {
         None => Box::new(io::stdin().lock()),

@@ -1,0 +1,575 @@
+//! The mojibake fix proper: find runs that are UTF-8 bytes shown through a single-byte code page,
+//! and turn them back, one damaged run at a time.
+//!
+//! In: one line as characters. Out: the line with every accepted run replaced, and what was done.
+//! For each code page, every character is mapped back to the byte the page gives it; wherever
+//! those bytes form a complete UTF-8 sequence, that sequence is a candidate ("unit"). Adjacent
+//! units form a cluster; a cluster is replaced only when the text it becomes is less weird
+//! (`score::weirdness`) than the text it is, and by a clear margin when the line also holds
+//! non-ASCII text that no unit explains (a clean line with one damaged quote). The code page whose
+//! accepted clusters gain most wins the round; the caller repeats rounds for double damage.
+//!
+//! "Sloppy" forms: a C1 control (U+0080..U+009F) maps back to its own byte in every page, and a
+//! byte a page leaves undefined may show as the Windows-1252 character of that byte, so the round
+//! trip never loses a byte that survived. A byte that did not survive (a decoder dropped it) is
+//! inferred when the sequence must have been a quotation mark or a dash; a space that stands where
+//! a no-break space byte (0xA0) belongs is put back. Never changes ASCII, never panics.
+
+use std::sync::OnceLock;
+
+use super::score::weirdness;
+use super::tables::{A_GRAVE_PREFIXED, PAGES, WINDOWS_1252};
+
+/// Slots of the encoding tables: U+0080..U+07FF, U+2000..U+25FF, then three odd characters.
+const SLOTS: usize = 0xe03;
+
+fn slot(c: char) -> Option<usize> {
+    let u = c as usize;
+    match u {
+        0x80..=0x7ff => Some(u),
+        0x2000..=0x25ff => Some(u - 0x2000 + 0x800),
+        0xf8ff => Some(0xe00),
+        0xfb01 => Some(0xe01),
+        0xfb02 => Some(0xe02),
+        _ => None,
+    }
+}
+
+/// The character may be a UTF-8 lead byte in some page.
+pub const LEAD: u8 = 1;
+/// The character may be a UTF-8 continuation byte in some page.
+pub const CONT: u8 = 2;
+/// The character may be a two-byte lead in some page (so "lead + space" may hide 0xA0).
+pub const LEAD2: u8 = 4;
+
+struct Tables {
+    /// Per page: character slot -> byte (0 = the page cannot produce this character).
+    enc: Vec<[u8; SLOTS]>,
+    /// Per page: the bytes 0x80..=0xBF a decoder may have dropped.
+    lost: Vec<Vec<u8>>,
+    /// Per slot: LEAD / CONT / LEAD2 over all pages.
+    flags: [u8; SLOTS],
+}
+
+fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(build_tables)
+}
+
+fn build_tables() -> Tables {
+    let mut enc = Vec::with_capacity(PAGES.len());
+    let mut lost = Vec::with_capacity(PAGES.len());
+    let mut flags = [0u8; SLOTS];
+    for page in PAGES.iter() {
+        let mut map = [0u8; SLOTS];
+        let defined = |b: usize| {
+            let u = page.high[b - 0x80];
+            u != 0 && !(0x80..0xa0).contains(&u)
+        };
+        for b in 0x80..=0xffusize {
+            if defined(b) {
+                let c = char::from_u32(u32::from(page.high[b - 0x80])).expect("table holds chars");
+                if let Some(s) = slot(c)
+                    && map[s] == 0
+                {
+                    map[s] = b as u8;
+                }
+            }
+        }
+        // Sloppy forms: the Windows-1252 character of an undefined byte in the C1 range.
+        for b in 0x80..0xa0usize {
+            let c = WINDOWS_1252[b - 0x80];
+            if !defined(b)
+                && c != 0
+                && let Some(s) = char::from_u32(u32::from(c)).and_then(slot)
+                && map[s] == 0
+            {
+                map[s] = b as u8;
+            }
+        }
+        // The C1 control of a byte the page leaves undefined; for Windows-1252 all of them
+        // (Latin-1 and Windows-1252 are mixed up so often that they count as one page).
+        let is_1252 = std::ptr::eq(page.high, &WINDOWS_1252);
+        for (b, slot) in map.iter_mut().enumerate().take(0xa0).skip(0x80) {
+            if is_1252 || !defined(b) {
+                *slot = b as u8;
+            }
+        }
+        let mut dropped = Vec::new();
+        for b in 0x80..0xc0usize {
+            let cp1252_undefined = b < 0xa0 && WINDOWS_1252[b - 0x80] == 0;
+            if !defined(b) || cp1252_undefined {
+                dropped.push(b as u8);
+            }
+        }
+        let nbsp_at_a0 = page.high[0x20] == 0xa0;
+        for (s, &b) in map.iter().enumerate() {
+            match b {
+                0xc2..=0xdf if nbsp_at_a0 => flags[s] |= LEAD | LEAD2,
+                0xc2..=0xdf => flags[s] |= LEAD,
+                0xe0..=0xf4 => flags[s] |= LEAD,
+                0x80..=0xbf => flags[s] |= CONT,
+                _ => {}
+            }
+        }
+        enc.push(map);
+        lost.push(dropped);
+    }
+    Tables { enc, lost, flags }
+}
+
+/// LEAD / CONT / LEAD2 flags of `c` (0 for ASCII and for characters no page produces).
+pub fn char_flags(c: char) -> u8 {
+    match slot(c) {
+        Some(s) => tables().flags[s],
+        None => 0,
+    }
+}
+
+fn enc(page: usize, c: char) -> u8 {
+    if c.is_ascii() {
+        return c as u8;
+    }
+    match slot(c) {
+        Some(s) => tables().enc[page][s],
+        None => 0,
+    }
+}
+
+/// How a unit was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Every byte was there.
+    Plain,
+    /// A space stood for byte 0xA0.
+    SpaceAsNbsp,
+    /// The last byte was dropped by the decoder and has been inferred.
+    LostByte,
+    /// A byte had become U+FFFD or `?`: the character is unknown.
+    Lossy,
+}
+
+#[derive(Debug, Clone)]
+struct Unit {
+    start: usize,
+    end: usize,
+    out: char,
+    /// Put a space back after `out` (a restored `à` that was a word of its own).
+    space_after: bool,
+    kind: Kind,
+    latin1: bool,
+}
+
+/// Allowed range of the continuation byte at position `k` (0-based) after lead `b0`.
+fn cont_range(b0: u8, k: usize) -> (u8, u8) {
+    if k > 0 {
+        return (0x80, 0xbf);
+    }
+    match b0 {
+        0xe0 => (0xa0, 0xbf),
+        0xed => (0x80, 0x9f),
+        0xf0 => (0x90, 0xbf),
+        0xf4 => (0x80, 0x8f),
+        _ => (0x80, 0xbf),
+    }
+}
+
+fn decode_utf8(bytes: &[u8]) -> Option<char> {
+    std::str::from_utf8(bytes).ok()?.chars().next()
+}
+
+/// The character a dropped last byte must have made, from what it sits between.
+fn infer_lost(page: usize, prefix: &[u8], prev: Option<char>, next: Option<char>) -> Option<char> {
+    let mut found = Vec::new();
+    let k = prefix.len() - 1;
+    let (lo, hi) = cont_range(prefix[0], k);
+    for &x in &tables().lost[page] {
+        if x < lo || x > hi {
+            continue;
+        }
+        let mut bytes = prefix.to_vec();
+        bytes.push(x);
+        if let Some(c) = decode_utf8(&bytes) {
+            found.push(c);
+        }
+    }
+    let before_gap = prev.is_none_or(|c| c.is_whitespace());
+    let after_gap = next.is_none_or(|c| c.is_whitespace() || ".,;:!?)]".contains(c));
+    let wanted: &[char] = if !before_gap && after_gap {
+        &['”', '’']
+    } else if before_gap && !after_gap {
+        &['“', '‘']
+    } else {
+        &['–', '—', '…']
+    };
+    wanted.iter().copied().find(|w| found.contains(w))
+}
+
+fn match_unit(chars: &[char], i: usize, page: usize) -> Option<Unit> {
+    let b0 = enc(page, chars[i]);
+    if b0 == 0xed
+        && let Some(u) = match_cesu(chars, i, page)
+    {
+        return Some(u);
+    }
+    let need = match b0 {
+        0xc2..=0xdf => 1,
+        0xe0..=0xef => 2,
+        0xf0..=0xf4 => 3,
+        _ => return None,
+    };
+    let mut bytes = vec![b0];
+    let mut kind = Kind::Plain;
+    let mut latin1 = (0x80..0xa0).contains(&(chars[i] as u32));
+    let mut j = i + 1;
+    for k in 0..need {
+        let (lo, hi) = cont_range(b0, k);
+        let Some(&c) = chars.get(j) else {
+            if k == need - 1 && k >= 1 {
+                let out = infer_lost(page, &bytes, i.checked_sub(1).map(|p| chars[p]), None)?;
+                return Some(Unit {
+                    start: i,
+                    end: j,
+                    out,
+                    space_after: false,
+                    kind: Kind::LostByte,
+                    latin1,
+                });
+            }
+            return None;
+        };
+        let b = enc(page, c);
+        if (lo..=hi).contains(&b) {
+            latin1 |= (0x80..0xa0).contains(&(c as u32));
+            bytes.push(b);
+            j += 1;
+            continue;
+        }
+        if c == '\u{fffd}' || c == '?' {
+            // The byte was lost to a replacement character: the whole sequence is unknown.
+            let mut end = j + 1;
+            for _ in k + 1..need {
+                match chars.get(end) {
+                    Some(&c) if (0x80..=0xbf).contains(&enc(page, c)) => end += 1,
+                    _ => break,
+                }
+            }
+            return Some(Unit {
+                start: i,
+                end,
+                out: '\u{fffd}',
+                space_after: false,
+                kind: Kind::Lossy,
+                latin1,
+            });
+        }
+        if k == need - 1 && k >= 1 {
+            let prev = i.checked_sub(1).map(|p| chars[p]);
+            if let Some(out) = infer_lost(page, &bytes, prev, Some(c)) {
+                return Some(Unit {
+                    start: i,
+                    end: j,
+                    out,
+                    space_after: false,
+                    kind: Kind::LostByte,
+                    latin1,
+                });
+            }
+        }
+        let space_may_be_a0 = match need {
+            1 => true,
+            2 => (k == 0 && (0xe2..=0xe3).contains(&b0)) || (k == 1 && (0xe0..=0xe3).contains(&b0)),
+            _ => false,
+        };
+        if c == ' '
+            && space_may_be_a0
+            && (lo..=hi).contains(&0xa0)
+            && kind == Kind::Plain
+            && PAGES[page].high[0x20] == 0xa0
+        {
+            bytes.push(0xa0);
+            kind = Kind::SpaceAsNbsp;
+            j += 1;
+            continue;
+        }
+        return None;
+    }
+    let out = decode_utf8(&bytes)?;
+    let mut space_after = false;
+    if kind == Kind::SpaceAsNbsp && out == 'à' && chars.get(j).is_some_and(|c| c.is_lowercase()) {
+        // `à` is a word of its own or ends one ("voilà le"): the space after it was real.
+        // Before a Portuguese contraction ("às", "àquele") it was not.
+        let word_len = chars[j..].iter().take_while(|c| c.is_alphabetic()).count();
+        let word: String = chars[j..j + word_len].iter().collect();
+        let word_ends = chars
+            .get(j + word_len)
+            .is_none_or(|c| !matches!(c, '\'' | '’' | '-'));
+        let word_start = i == 0 || !chars[i - 1].is_alphabetic();
+        space_after = !(word_start && word_ends && A_GRAVE_PREFIXED.contains(&word.as_str()));
+    }
+    Some(Unit {
+        start: i,
+        end: j,
+        out,
+        space_after,
+        kind,
+        latin1,
+    })
+}
+
+/// A surrogate pair written as two three-byte sequences (CESU-8), as some emoji arrive.
+fn match_cesu(chars: &[char], i: usize, page: usize) -> Option<Unit> {
+    let b: Vec<u8> = chars.get(i..i + 6)?.iter().map(|&c| enc(page, c)).collect();
+    let ok = b[0] == 0xed
+        && (0xa0..=0xaf).contains(&b[1])
+        && (0x80..=0xbf).contains(&b[2])
+        && b[3] == 0xed
+        && (0xb0..=0xbf).contains(&b[4])
+        && (0x80..=0xbf).contains(&b[5]);
+    if !ok {
+        return None;
+    }
+    let hi = 0xd000 | (u32::from(b[1] & 0x3f) << 6) | u32::from(b[2] & 0x3f);
+    let lo = 0xd000 | (u32::from(b[4] & 0x3f) << 6) | u32::from(b[5] & 0x3f);
+    let out = char::from_u32(0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00))?;
+    let latin1 = chars[i..i + 6]
+        .iter()
+        .any(|&c| ('\u{80}'..='\u{9f}').contains(&c));
+    Some(Unit {
+        start: i,
+        end: i + 6,
+        out,
+        space_after: false,
+        kind: Kind::Plain,
+        latin1,
+    })
+}
+
+/// C1 controls as they would read if left alone (the C1 step turns them into Windows-1252).
+fn as_c1_fixed(c: char) -> char {
+    if ('\u{80}'..='\u{9f}').contains(&c) {
+        let u = WINDOWS_1252[c as usize - 0x80];
+        if u != 0 {
+            return char::from_u32(u32::from(u)).unwrap_or(c);
+        }
+    }
+    c
+}
+
+/// One accepted replacement: chars `start..end` become `text`; `actions` names what was done.
+#[derive(Debug, Clone)]
+pub struct Replacement {
+    /// First character replaced.
+    pub start: usize,
+    /// One past the last character replaced.
+    pub end: usize,
+    /// The new text.
+    pub text: String,
+    /// Step names, one per repaired sequence.
+    pub actions: Vec<String>,
+}
+
+fn unit_action(page: usize, u: &Unit) -> String {
+    let name = if u.latin1 && page == 0 {
+        "latin-1"
+    } else {
+        PAGES[page].name
+    };
+    match u.kind {
+        _ if u.out == '\u{a0}' => "restore no-break space".to_string(),
+        Kind::LostByte => format!("reencode {name} -> utf-8, infer lost byte"),
+        Kind::Lossy => format!("reencode {name} -> utf-8, lost bytes as U+FFFD"),
+        Kind::SpaceAsNbsp | Kind::Plain => format!("reencode {name} -> utf-8"),
+    }
+}
+
+/// How much less weird a fix must make the text (a whole consistent line, or one cluster).
+const MIN_GAIN: i32 = 2;
+
+/// Characters of context on each side of a cluster when it is scored.
+const CONTEXT: usize = 2;
+
+/// Applies replacements (sorted, not overlapping) to `chars`.
+pub fn apply(chars: &[char], reps: &[Replacement]) -> Vec<char> {
+    let mut next = Vec::with_capacity(chars.len());
+    let mut at = 0;
+    for rep in reps {
+        next.extend_from_slice(&chars[at..rep.start]);
+        next.extend(rep.text.chars());
+        at = rep.end;
+    }
+    next.extend_from_slice(&chars[at..]);
+    next
+}
+
+/// Finds the accepted replacements of one round on `chars` for the best code page.
+pub fn best_round(chars: &[char]) -> Vec<Replacement> {
+    best_round_at(chars, 1)
+}
+
+fn best_round_at(chars: &[char], depth: usize) -> Vec<Replacement> {
+    let non_ascii = chars.iter().filter(|c| !c.is_ascii()).count();
+    let mut best: (i32, Vec<Replacement>) = (0, Vec::new());
+    for page in 0..PAGES.len() {
+        let mut units = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if !chars[i].is_ascii()
+                && let Some(u) = match_unit(chars, i, page)
+            {
+                i = u.end;
+                units.push(u);
+            } else {
+                i += 1;
+            }
+        }
+        if units.is_empty() {
+            continue;
+        }
+        let covered: usize = units
+            .iter()
+            .map(|u| {
+                chars[u.start..u.end]
+                    .iter()
+                    .filter(|c| !c.is_ascii())
+                    .count()
+            })
+            .sum();
+        let consistent = covered == non_ascii;
+        // A line mostly made of correct non-ASCII letters is not a mojibake line: ask more of
+        // the few sequences found in it.
+        let unexplained_letters = non_ascii - covered;
+        let min_gain =
+            if !consistent && unexplained_letters >= 4 && unexplained_letters > 3 * units.len() {
+                MIN_GAIN + 1
+            } else {
+                MIN_GAIN
+            };
+        let mut gain_total = 0;
+        let mut reps = Vec::new();
+        let mut all = Vec::new();
+        let mut k = 0;
+        while k < units.len() {
+            let mut e = k + 1;
+            while e < units.len() && units[e].start == units[e - 1].end {
+                e += 1;
+            }
+            let cluster = &units[k..e];
+            let (start, end) = (cluster[0].start, cluster[cluster.len() - 1].end);
+            let left = &chars[start.saturating_sub(CONTEXT)..start];
+            let right = &chars[end..(end + CONTEXT).min(chars.len())];
+            let mut before: Vec<char> = Vec::with_capacity(end - start + 2 * CONTEXT);
+            before.extend(left.iter().map(|&c| as_c1_fixed(c)));
+            before.extend_from_slice(&chars[start..end]);
+            before.extend(right.iter().map(|&c| as_c1_fixed(c)));
+            let mut text = String::new();
+            let mut after: Vec<char> = Vec::with_capacity(cluster.len() + 2 * CONTEXT + 1);
+            after.extend(left.iter().map(|&c| as_c1_fixed(c)));
+            let mut cost = 0;
+            for u in cluster {
+                text.push(u.out);
+                after.push(u.out);
+                if u.space_after {
+                    text.push(' ');
+                    after.push(' ');
+                }
+                // Reading a space as a lost no-break space is a guess, except for `à` as a word
+                // of its own or at the end of one, the commonest case by far.
+                if u.kind == Kind::SpaceAsNbsp && !(u.out == 'à' && u.space_after) {
+                    cost += 1;
+                }
+            }
+            after.extend(right.iter().map(|&c| as_c1_fixed(c)));
+            // Evidence in itself: several sequences in a row, and sequences of three or more
+            // characters, rarely form by chance in real text.
+            let chain = cluster.len() as i32 - 1
+                + cluster.iter().filter(|u| u.end - u.start >= 3).count() as i32;
+            let mut after_score = weirdness(&after);
+            if depth > 0 && after_score > 0 {
+                // Double damage: judge the result by what one more round would make of it.
+                let again = apply(&after, &best_round_at(&after, depth - 1));
+                after_score = after_score.min(weirdness(&again));
+            }
+            let gain = weirdness(&before) + chain - after_score - cost;
+            let rep = Replacement {
+                start,
+                end,
+                text,
+                actions: cluster.iter().map(|u| unit_action(page, u)).collect(),
+            };
+            if consistent {
+                // Every non-ASCII character of the line belongs to a sequence: the line is
+                // judged as a whole.
+                gain_total += gain;
+                all.push(rep);
+            } else if gain >= min_gain {
+                gain_total += gain;
+                reps.push(rep);
+            }
+            k = e;
+        }
+        if consistent {
+            if gain_total < MIN_GAIN {
+                continue;
+            }
+            reps = all;
+        }
+        if gain_total > best.0 {
+            best = (gain_total, reps);
+        }
+    }
+    best.1
+}
+
+/// True when a C1 control or a suspicious pair (possible lead, then possible continuation, or a
+/// two-byte lead before a space) occurs: the only lines worth the slow path.
+pub fn may_hold_mojibake(line: &str) -> bool {
+    let mut prev = 0u8;
+    for c in line.chars() {
+        if c.is_ascii() {
+            if c == ' ' && prev & LEAD2 != 0 {
+                return true;
+            }
+            prev = 0;
+            continue;
+        }
+        let f = char_flags(c);
+        if (prev & LEAD != 0 && f & CONT != 0) || (0x80..0xa0).contains(&(c as u32)) {
+            return true;
+        }
+        if c == '\u{fffd}' && prev & LEAD != 0 {
+            return true;
+        }
+        prev = f;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_put_euro_where_windows_1252_does() {
+        assert_eq!(enc(0, '€'), 0x80);
+        assert_eq!(enc(0, 'Ã'), 0xc3);
+        assert_eq!(enc(3, 'ā'), 0xe2);
+        // 0x9C is undefined in Windows-1257: the sloppy form reads it as Windows-1252's `œ`.
+        assert_eq!(enc(3, 'œ'), 0x9c);
+    }
+
+    #[test]
+    fn clean_words_have_no_suspicious_pair() {
+        for s in [
+            "Rīga",
+            "Привет мир",
+            "日本語",
+            "Ελληνικά",
+            "Mötley Crüe",
+            "SÃO PAULO",
+        ] {
+            assert!(!may_hold_mojibake(s), "{s}");
+        }
+        assert!(may_hold_mojibake("cafÃ©"));
+    }
+}
