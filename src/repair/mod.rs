@@ -152,12 +152,15 @@ fn reencode_line(line: &str, steps: &mut Steps) -> Option<String> {
             break;
         }
         for rep in &reps {
-            for action in &rep.actions {
-                steps.add(action, 1);
+            for (key, n) in rep.action_counts() {
+                steps.add(&reencode::action_name(key), n);
             }
         }
         chars = reencode::apply(&chars, &reps);
         changed = true;
+        if !reencode::may_hold_mojibake_chars(&chars) {
+            break;
+        }
     }
     if !changed {
         return None;
@@ -375,5 +378,135 @@ mod tests {
     #[test]
     fn removes_stray_bom() {
         assert_eq!(fixed("a\u{feff}b"), "ab");
+    }
+
+    #[test]
+    fn case_file_meets_every_expectation() {
+        let cases = include_str!("../../fixtures/repair/cases.jsonl");
+        let mut mismatches = Vec::new();
+        let mut count = 0;
+        for line in cases.lines().filter(|l| !l.trim().is_empty()) {
+            let case: serde_json::Value = serde_json::from_str(line).expect("case file is JSON");
+            let field = |name: &str| case[name].as_str().expect("case fields are strings");
+            let (label, input, expected) = (field("label"), field("input"), field("expected"));
+            let passes = fixed(input) == expected;
+            match (field("expect"), passes) {
+                ("pass", false) => mismatches.push(format!(
+                    "{label}: expected {expected:?}, got {:?}",
+                    fixed(input)
+                )),
+                ("known_failure", true) => {
+                    mismatches.push(format!("{label}: known failure now passes, mark it pass"))
+                }
+                ("pass" | "known_failure", _) => {}
+                (other, _) => mismatches.push(format!("{label}: unknown expect {other:?}")),
+            }
+            count += 1;
+        }
+        assert!(count >= 40, "only {count} cases");
+        assert!(mismatches.is_empty(), "\n{}", mismatches.join("\n"));
+    }
+
+    #[test]
+    fn issue_3_seed_article_gets_all_ten_repairs_and_nothing_else() {
+        let seed = include_str!("../../fixtures/seeds/001_f06ff5cc57efea97.txt");
+        let (out, steps) = fix(seed, &RepairOptions::default());
+        let expected = seed
+            .replace("ā€™", "’")
+            .replace("ā€œ", "“")
+            .replace("ā€ ", "” ")
+            .replace("Ā\u{a0}", "\u{a0}");
+        assert_eq!(out, expected);
+        let total: usize = steps.iter().map(|s| s.count).sum();
+        assert_eq!(total, 10, "{steps:?}");
+    }
+
+    #[test]
+    fn options_that_change_correct_text_are_off_by_default() {
+        let text = "“Ｈｉ” she said";
+        assert_eq!(fixed(text), text);
+        let opts = RepairOptions {
+            straighten_quotes: true,
+            fold_width: true,
+            ..RepairOptions::default()
+        };
+        assert_eq!(fix(text, &opts).0, "\"Hi\" she said");
+    }
+
+    #[test]
+    fn keeps_html_entities_when_asked() {
+        let opts = RepairOptions {
+            decode_entities: false,
+            ..RepairOptions::default()
+        };
+        assert_eq!(fix("Tom &amp; Jerry", &opts).0, "Tom &amp; Jerry");
+    }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// Characters mojibake is made of, plus ASCII and a few of every script.
+        fn mojibake_prone() -> impl Strategy<Value = String> {
+            let pool: Vec<char> = "aeiosnt ,.'\"ÃÂâ€™œ”“–—©®°±²³´µ¶·¸¹º»¼½¾¿ÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßàáäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿŠšŽžŒŸƒˆ˜\u{81}\u{8d}\u{9d}\u{a0}ĀāĒēĪīŪūРСВГПрсвгпіїІЇ├┤┐└┬┴─│╨╤ΞΟΓΒ√∂≈≠≤≥◊ﬁ\u{fffd}?&#;"
+                .chars()
+                .collect();
+            proptest::collection::vec(proptest::sample::select(pool), 0..40)
+                .prop_map(|v| v.into_iter().collect())
+        }
+
+        fn one_script_text() -> impl Strategy<Value = String> {
+            let alphabets: Vec<&'static str> = vec![
+                "aābcčdeēfgģhiījkķlļmnņoprsštuūvzž",
+                "aąbcćdeęfghijklłmnńoóprsśtuwyzźż",
+                "aáäbcčdďeéěfghiíjklĺľmnňoóôpqrŕsštťuúůvwxyýzž",
+                "abcçdefgğhıijklmnoöprsştuüvyz",
+                "aàảãáạăằẳẵắặâầẩẫấậbcdđeèẻẽéẹêềểễếệgiìỉĩíịklmnoòỏõóọôồổỗốộơờởỡớợpqrstuùủũúụưừửữứựvxyỳỷỹýỵ",
+                "aäbcdefghijklmnoöpqrsßtuüvwxyz",
+                "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+                "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя",
+                "αβγδεζηθικλμνξοπρστυφχψωάέήίόύώ",
+                "ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩ",
+                "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ",
+                "的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年",
+                "가나다라마바사아자차카타파하한국어서울",
+                "אבגדהוזחטיכלמנסעפצקרשת",
+                "ابتثجحخدذرزسشصضطظعغفقكلمنهوي",
+            ];
+            (0..alphabets.len()).prop_flat_map(move |i| {
+                let letters: Vec<char> = alphabets[i].chars().collect();
+                let word = proptest::collection::vec(proptest::sample::select(letters), 1..9)
+                    .prop_map(|v| v.into_iter().collect::<String>());
+                let sep = proptest::sample::select(vec![" ", ", ", ". ", " – ", "; ", "! ", "? "]);
+                proptest::collection::vec((word, sep), 1..8).prop_map(|parts| {
+                    parts
+                        .into_iter()
+                        .map(|(w, s)| format!("{w}{s}"))
+                        .collect::<String>()
+                })
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(400))]
+
+            #[test]
+            fn fix_is_idempotent(text in mojibake_prone()) {
+                let opts = RepairOptions::default();
+                let once = fix(&text, &opts).0;
+                let twice = fix(&once, &opts).0;
+                prop_assert_eq!(twice, once);
+            }
+
+            #[test]
+            fn one_script_text_is_unchanged(text in one_script_text()) {
+                prop_assert_eq!(fix(&text, &RepairOptions::default()).0, text);
+            }
+
+            #[test]
+            fn never_panics(text in any::<String>()) {
+                let _ = fix(&text, &RepairOptions::default());
+            }
+        }
     }
 }

@@ -49,6 +49,13 @@ struct Tables {
     lost: Vec<Vec<u8>>,
     /// Per slot: LEAD / CONT / LEAD2 over all pages.
     flags: [u8; SLOTS],
+    /// Per slot: bit p set when the character is a lead byte in page p.
+    lead_pages: [u16; SLOTS],
+    /// Per slot: bit p set when the character is a continuation byte in page p.
+    cont_pages: [u16; SLOTS],
+    /// Per slot: bit p set when the character is a two-byte lead in page p, which maps 0xA0 to
+    /// a no-break space.
+    lead2_pages: [u16; SLOTS],
 }
 
 fn tables() -> &'static Tables {
@@ -60,7 +67,10 @@ fn build_tables() -> Tables {
     let mut enc = Vec::with_capacity(PAGES.len());
     let mut lost = Vec::with_capacity(PAGES.len());
     let mut flags = [0u8; SLOTS];
-    for page in PAGES.iter() {
+    let mut lead_pages = [0u16; SLOTS];
+    let mut cont_pages = [0u16; SLOTS];
+    let mut lead2_pages = [0u16; SLOTS];
+    for (p, page) in PAGES.iter().enumerate() {
         let mut map = [0u8; SLOTS];
         let defined = |b: usize| {
             let u = page.high[b - 0x80];
@@ -104,18 +114,35 @@ fn build_tables() -> Tables {
         }
         let nbsp_at_a0 = page.high[0x20] == 0xa0;
         for (s, &b) in map.iter().enumerate() {
+            let bit = 1u16 << p;
             match b {
-                0xc2..=0xdf if nbsp_at_a0 => flags[s] |= LEAD | LEAD2,
-                0xc2..=0xdf => flags[s] |= LEAD,
-                0xe0..=0xf4 => flags[s] |= LEAD,
-                0x80..=0xbf => flags[s] |= CONT,
+                0xc2..=0xdf if nbsp_at_a0 => {
+                    flags[s] |= LEAD | LEAD2;
+                    lead_pages[s] |= bit;
+                    lead2_pages[s] |= bit;
+                }
+                0xc2..=0xf4 => {
+                    flags[s] |= LEAD;
+                    lead_pages[s] |= bit;
+                }
+                0x80..=0xbf => {
+                    flags[s] |= CONT;
+                    cont_pages[s] |= bit;
+                }
                 _ => {}
             }
         }
         enc.push(map);
         lost.push(dropped);
     }
-    Tables { enc, lost, flags }
+    Tables {
+        enc,
+        lost,
+        flags,
+        lead_pages,
+        cont_pages,
+        lead2_pages,
+    }
 }
 
 /// LEAD / CONT / LEAD2 flags of `c` (0 for ASCII and for characters no page produces).
@@ -138,7 +165,7 @@ fn enc(page: usize, c: char) -> u8 {
 
 /// How a unit was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub enum Kind {
     /// Every byte was there.
     Plain,
     /// A space stood for byte 0xA0.
@@ -180,19 +207,23 @@ fn decode_utf8(bytes: &[u8]) -> Option<char> {
 
 /// The character a dropped last byte must have made, from what it sits between.
 fn infer_lost(page: usize, prefix: &[u8], prev: Option<char>, next: Option<char>) -> Option<char> {
-    let mut found = Vec::new();
+    let mut found = ['\0'; 64];
+    let mut n = 0;
     let k = prefix.len() - 1;
     let (lo, hi) = cont_range(prefix[0], k);
+    let mut bytes = [0u8; 4];
+    bytes[..prefix.len()].copy_from_slice(prefix);
     for &x in &tables().lost[page] {
-        if x < lo || x > hi {
+        if x < lo || x > hi || n == found.len() {
             continue;
         }
-        let mut bytes = prefix.to_vec();
-        bytes.push(x);
-        if let Some(c) = decode_utf8(&bytes) {
-            found.push(c);
+        bytes[prefix.len()] = x;
+        if let Some(c) = decode_utf8(&bytes[..=prefix.len()]) {
+            found[n] = c;
+            n += 1;
         }
     }
+    let found = &found[..n];
     let before_gap = prev.is_none_or(|c| c.is_whitespace());
     let after_gap = next.is_none_or(|c| c.is_whitespace() || ".,;:!?)]".contains(c));
     let wanted: &[char] = if !before_gap && after_gap {
@@ -218,7 +249,8 @@ fn match_unit(chars: &[char], i: usize, page: usize) -> Option<Unit> {
         0xf0..=0xf4 => 3,
         _ => return None,
     };
-    let mut bytes = vec![b0];
+    let mut buf = [b0, 0, 0, 0];
+    let mut len = 1;
     let mut kind = Kind::Plain;
     let mut latin1 = (0x80..0xa0).contains(&(chars[i] as u32));
     let mut j = i + 1;
@@ -226,7 +258,7 @@ fn match_unit(chars: &[char], i: usize, page: usize) -> Option<Unit> {
         let (lo, hi) = cont_range(b0, k);
         let Some(&c) = chars.get(j) else {
             if k == need - 1 && k >= 1 {
-                let out = infer_lost(page, &bytes, i.checked_sub(1).map(|p| chars[p]), None)?;
+                let out = infer_lost(page, &buf[..len], i.checked_sub(1).map(|p| chars[p]), None)?;
                 return Some(Unit {
                     start: i,
                     end: j,
@@ -241,7 +273,8 @@ fn match_unit(chars: &[char], i: usize, page: usize) -> Option<Unit> {
         let b = enc(page, c);
         if (lo..=hi).contains(&b) {
             latin1 |= (0x80..0xa0).contains(&(c as u32));
-            bytes.push(b);
+            buf[len] = b;
+            len += 1;
             j += 1;
             continue;
         }
@@ -265,7 +298,7 @@ fn match_unit(chars: &[char], i: usize, page: usize) -> Option<Unit> {
         }
         if k == need - 1 && k >= 1 {
             let prev = i.checked_sub(1).map(|p| chars[p]);
-            if let Some(out) = infer_lost(page, &bytes, prev, Some(c)) {
+            if let Some(out) = infer_lost(page, &buf[..len], prev, Some(c)) {
                 return Some(Unit {
                     start: i,
                     end: j,
@@ -287,14 +320,15 @@ fn match_unit(chars: &[char], i: usize, page: usize) -> Option<Unit> {
             && kind == Kind::Plain
             && PAGES[page].high[0x20] == 0xa0
         {
-            bytes.push(0xa0);
+            buf[len] = 0xa0;
+            len += 1;
             kind = Kind::SpaceAsNbsp;
             j += 1;
             continue;
         }
         return None;
     }
-    let out = decode_utf8(&bytes)?;
+    let out = decode_utf8(&buf[..len])?;
     let mut space_after = false;
     if kind == Kind::SpaceAsNbsp && out == 'à' && chars.get(j).is_some_and(|c| c.is_lowercase()) {
         // `à` is a word of its own or ends one ("voilà le"): the space after it was real.
@@ -319,7 +353,11 @@ fn match_unit(chars: &[char], i: usize, page: usize) -> Option<Unit> {
 
 /// A surrogate pair written as two three-byte sequences (CESU-8), as some emoji arrive.
 fn match_cesu(chars: &[char], i: usize, page: usize) -> Option<Unit> {
-    let b: Vec<u8> = chars.get(i..i + 6)?.iter().map(|&c| enc(page, c)).collect();
+    let six = chars.get(i..i + 6)?;
+    let mut b = [0u8; 6];
+    for (slot, &c) in b.iter_mut().zip(six) {
+        *slot = enc(page, c);
+    }
     let ok = b[0] == 0xed
         && (0xa0..=0xaf).contains(&b[1])
         && (0x80..=0xbf).contains(&b[2])
@@ -365,18 +403,43 @@ pub struct Replacement {
     pub end: usize,
     /// The new text.
     pub text: String,
-    /// Step names, one per repaired sequence.
-    pub actions: Vec<String>,
+    /// Code page of the round.
+    page: usize,
+    /// One entry per repaired sequence: how it was read.
+    units: Vec<(Kind, bool, char)>,
 }
 
-fn unit_action(page: usize, u: &Unit) -> String {
-    let name = if u.latin1 && page == 0 {
+/// What one repaired sequence was, for its step name: page, reading, Latin-1, no-break space.
+pub type ActionKey = (usize, Kind, bool, bool);
+
+impl Replacement {
+    /// Distinct step keys of this replacement with their counts.
+    pub fn action_counts(&self) -> Vec<(ActionKey, usize)> {
+        let mut counts: Vec<(ActionKey, usize)> = Vec::with_capacity(2);
+        for &(kind, latin1, out) in &self.units {
+            let key = (self.page, kind, latin1, out == '\u{a0}');
+            match counts.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((key, 1)),
+            }
+        }
+        counts
+    }
+}
+
+/// The step name of a repaired sequence.
+pub fn action_name((page, kind, latin1, nbsp): ActionKey) -> String {
+    unit_action(page, kind, latin1, if nbsp { '\u{a0}' } else { 'x' })
+}
+
+fn unit_action(page: usize, kind: Kind, latin1: bool, out: char) -> String {
+    let name = if latin1 && page == 0 {
         "latin-1"
     } else {
         PAGES[page].name
     };
-    match u.kind {
-        _ if u.out == '\u{a0}' => "restore no-break space".to_string(),
+    match kind {
+        _ if out == '\u{a0}' => "restore no-break space".to_string(),
         Kind::LostByte => format!("reencode {name} -> utf-8, infer lost byte"),
         Kind::Lossy => format!("reencode {name} -> utf-8, lost bytes as U+FFFD"),
         Kind::SpaceAsNbsp | Kind::Plain => format!("reencode {name} -> utf-8"),
@@ -407,10 +470,41 @@ pub fn best_round(chars: &[char]) -> Vec<Replacement> {
     best_round_at(chars, 1)
 }
 
+/// Pages in which some pair of neighbours in `chars` could start a UTF-8 sequence.
+fn candidate_pages(chars: &[char]) -> u16 {
+    let t = tables();
+    let mut mask = 0u16;
+    let mut prev: Option<usize> = None;
+    for &c in chars {
+        let s = slot(c);
+        if let Some(p) = prev {
+            mask |= match s {
+                Some(s) => t.lead_pages[p] & t.cont_pages[s],
+                None if c == ' ' => t.lead2_pages[p],
+                None if c == '?' || c == '\u{fffd}' => t.lead_pages[p],
+                None => 0,
+            };
+        }
+        prev = s;
+    }
+    mask
+}
+
 fn best_round_at(chars: &[char], depth: usize) -> Vec<Replacement> {
+    let pages = candidate_pages(chars);
+    if pages == 0 {
+        return Vec::new();
+    }
     let non_ascii = chars.iter().filter(|c| !c.is_ascii()).count();
     let mut best: (i32, Vec<Replacement>) = (0, Vec::new());
+    // Find the units of every candidate page; only the pages that explain the most non-ASCII
+    // characters are scored (a page that explains less is never the better reading).
+    let mut found: Vec<(usize, Vec<Unit>, usize)> = Vec::new();
+    let mut most = 0;
     for page in 0..PAGES.len() {
+        if pages & (1 << page) == 0 {
+            continue;
+        }
         let mut units = Vec::new();
         let mut i = 0;
         while i < chars.len() {
@@ -435,6 +529,13 @@ fn best_round_at(chars: &[char], depth: usize) -> Vec<Replacement> {
                     .count()
             })
             .sum();
+        most = most.max(covered);
+        found.push((page, units, covered));
+    }
+    for (page, units, covered) in found {
+        if covered < most {
+            continue;
+        }
         let consistent = covered == non_ascii;
         // A line mostly made of correct non-ASCII letters is not a mojibake line: ask more of
         // the few sequences found in it.
@@ -448,6 +549,7 @@ fn best_round_at(chars: &[char], depth: usize) -> Vec<Replacement> {
         let mut gain_total = 0;
         let mut reps = Vec::new();
         let mut all = Vec::new();
+        let mut strongest = 0;
         let mut k = 0;
         while k < units.len() {
             let mut e = k + 1;
@@ -484,25 +586,34 @@ fn best_round_at(chars: &[char], depth: usize) -> Vec<Replacement> {
             // characters, rarely form by chance in real text.
             let chain = cluster.len() as i32 - 1
                 + cluster.iter().filter(|u| u.end - u.start >= 3).count() as i32;
+            let before_score = weirdness(&before) + chain - cost;
             let mut after_score = weirdness(&after);
-            if depth > 0 && after_score > 0 {
+            let inner = &after[left.len()..after.len() - right.len()];
+            if depth > 0
+                && after_score > 0
+                && before_score - after_score < MIN_GAIN
+                && inner.len() >= 2
+                && may_hold_mojibake_chars(inner)
+            {
                 // Double damage: judge the result by what one more round would make of it.
                 let again = apply(&after, &best_round_at(&after, depth - 1));
                 after_score = after_score.min(weirdness(&again));
             }
-            let gain = weirdness(&before) + chain - after_score - cost;
+            let gain = before_score - after_score;
             let rep = Replacement {
                 start,
                 end,
                 text,
-                actions: cluster.iter().map(|u| unit_action(page, u)).collect(),
+                page,
+                units: cluster.iter().map(|u| (u.kind, u.latin1, u.out)).collect(),
             };
             if consistent {
                 // Every non-ASCII character of the line belongs to a sequence: the line is
                 // judged as a whole.
                 gain_total += gain;
                 all.push(rep);
-            } else if gain >= min_gain {
+            } else if gain >= 1 {
+                strongest = strongest.max(gain);
                 gain_total += gain;
                 reps.push(rep);
             }
@@ -513,12 +624,36 @@ fn best_round_at(chars: &[char], depth: usize) -> Vec<Replacement> {
                 continue;
             }
             reps = all;
+        } else if strongest < min_gain {
+            // No sequence in this line is damaged beyond doubt: leave it all. Once one is, the
+            // weaker ones of the same code page are taken too.
+            continue;
         }
         if gain_total > best.0 {
             best = (gain_total, reps);
         }
     }
     best.1
+}
+
+/// [`may_hold_mojibake`] on characters.
+pub fn may_hold_mojibake_chars(chars: &[char]) -> bool {
+    let mut prev = 0u8;
+    for &c in chars {
+        if c.is_ascii() {
+            if c == ' ' && prev & LEAD2 != 0 {
+                return true;
+            }
+            prev = 0;
+            continue;
+        }
+        let f = char_flags(c);
+        if (prev & LEAD != 0 && f & CONT != 0) || (0x80..0xa0).contains(&(c as u32)) {
+            return true;
+        }
+        prev = f;
+    }
+    false
 }
 
 /// True when a C1 control or a suspicious pair (possible lead, then possible continuation, or a

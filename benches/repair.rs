@@ -1,0 +1,108 @@
+//! Throughput of `repair::fix`, single thread: clean English news, clean multilingual text, and
+//! heavily damaged text. Prints MB/s (input bytes per second).
+//!
+//! Reads `../shared/corpora/*.jsonl` (one article per line, `text` field) when present, for the
+//! English figure; otherwise, and always for the other two, uses the text in `fixtures/repair/`.
+//! The damaged text is the clean text, line by line, encoded as UTF-8 and decoded through
+//! Windows-1252, Windows-1257 or Windows-1251 (rotating), as a broken scraper would.
+//!
+//! Run: `cargo bench --bench repair` (add `-- damaged` to run only the inputs whose name
+//! contains that word).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use newsclean::repair::{RepairOptions, fix};
+
+const TARGET_BYTES: usize = 16 << 20;
+
+fn main() {
+    let english = corpus_english();
+    let multilingual = repeat(&fixture("multilingual.txt"), TARGET_BYTES / 2);
+    let damaged = damage(&multilingual);
+    let opts = RepairOptions::default();
+    let only: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    for (name, text) in [
+        ("clean English news", &english),
+        ("clean multilingual", &multilingual),
+        ("heavily damaged", &damaged),
+    ] {
+        if only.as_ref().is_some_and(|o| !name.contains(o.as_str())) {
+            continue;
+        }
+        let mbps = measure(text, &opts);
+        println!(
+            "{name:<22} {:>7.1} MB/s  ({:.1} MB input)",
+            mbps,
+            text.len() as f64 / 1e6
+        );
+    }
+}
+
+fn measure(text: &str, opts: &RepairOptions) -> f64 {
+    let (out, _) = fix(text, opts);
+    black_box(out);
+    let mut runs = 0u32;
+    let start = Instant::now();
+    while runs < 3 || start.elapsed() < Duration::from_secs(2) {
+        let (out, steps) = fix(black_box(text), opts);
+        black_box((out, steps));
+        runs += 1;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    text.len() as f64 * f64::from(runs) / secs / 1e6
+}
+
+fn fixture(name: &str) -> String {
+    let path = format!("{}/fixtures/repair/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+}
+
+fn corpus_english() -> String {
+    let dir = format!("{}/../shared/corpora", env!("CARGO_MANIFEST_DIR"));
+    let mut text = String::new();
+    for name in ["bbc.jsonl", "reuters.jsonl", "lee.jsonl"] {
+        let Ok(raw) = std::fs::read_to_string(format!("{dir}/{name}")) else {
+            continue;
+        };
+        for line in raw.lines() {
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(line)
+                && let Some(t) = v.get("text").and_then(|t| t.as_str())
+            {
+                text.push_str(t);
+                text.push('\n');
+            }
+            if text.len() >= TARGET_BYTES {
+                return text;
+            }
+        }
+    }
+    if text.is_empty() {
+        eprintln!("(../shared/corpora not found: using fixtures/repair/english.txt)");
+        return repeat(&fixture("english.txt"), TARGET_BYTES);
+    }
+    text
+}
+
+fn repeat(text: &str, bytes: usize) -> String {
+    let mut out = String::with_capacity(bytes + text.len());
+    while out.len() < bytes {
+        out.push_str(text);
+    }
+    out
+}
+
+fn damage(text: &str) -> String {
+    let pages = [
+        encoding_rs::WINDOWS_1252,
+        encoding_rs::WINDOWS_1257,
+        encoding_rs::WINDOWS_1251,
+    ];
+    let mut out = String::with_capacity(text.len() * 2);
+    for (i, line) in text.lines().enumerate() {
+        let (decoded, _) = pages[i % pages.len()].decode_without_bom_handling(line.as_bytes());
+        out.push_str(&decoded);
+        out.push('\n');
+    }
+    out
+}
