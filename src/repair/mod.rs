@@ -117,15 +117,22 @@ fn fix_line<'a>(line: &'a str, opts: &RepairOptions, steps: &mut Steps) -> Cow<'
         cur = Cow::Owned(decoded);
     }
     if !cur.is_ascii() {
-        if let Some(cleaned) = remove_invisible(&cur, steps) {
+        let found = reencode::scan_line(&cur);
+        if found & reencode::HAS_INVISIBLE != 0
+            && let Some(cleaned) = remove_invisible(&cur, steps)
+        {
             cur = Cow::Owned(cleaned);
         }
-        if reencode::may_hold_mojibake(&cur)
+        let mut reencoded = false;
+        if found & reencode::SUSPECT != 0
             && let Some(fixed) = reencode_line(&cur, steps)
         {
             cur = Cow::Owned(fixed);
+            reencoded = true;
         }
-        if let Some(fixed) = replace_c1(&cur, steps) {
+        if (reencoded || found & reencode::HAS_C1 != 0)
+            && let Some(fixed) = replace_c1(&cur, steps)
+        {
             cur = Cow::Owned(fixed);
         }
     }

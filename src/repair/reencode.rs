@@ -470,6 +470,95 @@ pub fn best_round(chars: &[char]) -> Vec<Replacement> {
     best_round_at(chars, 1)
 }
 
+/// Adjacent units of one page, as one replacement with its evidence.
+struct Cluster {
+    rep: Replacement,
+    /// Several sequences in a row, and sequences of three or more characters, rarely form by
+    /// chance in real text: evidence in itself.
+    chain: i32,
+    /// Guesses made (a space read as a lost no-break space).
+    cost: i32,
+}
+
+fn make_clusters(chars: &[char], units: &[Unit], page: usize) -> Vec<Cluster> {
+    let mut clusters = Vec::new();
+    let mut k = 0;
+    while k < units.len() {
+        let mut e = k + 1;
+        while e < units.len() && units[e].start == units[e - 1].end {
+            e += 1;
+        }
+        let cluster = &units[k..e];
+        let mut text = String::with_capacity(cluster.len() * 3);
+        let mut cost = 0;
+        for u in cluster {
+            text.push(u.out);
+            if u.space_after {
+                text.push(' ');
+            }
+            // Reading a space as a lost no-break space is a guess, except for `à` as a word of
+            // its own or at the end of one, the commonest case by far.
+            if u.kind == Kind::SpaceAsNbsp && !(u.out == 'à' && u.space_after) {
+                cost += 1;
+            }
+        }
+        let chain = cluster.len() as i32 - 1
+            + cluster.iter().filter(|u| u.end - u.start >= 3).count() as i32;
+        clusters.push(Cluster {
+            rep: Replacement {
+                start: cluster[0].start,
+                end: cluster[cluster.len() - 1].end,
+                text,
+                page,
+                units: cluster.iter().map(|u| (u.kind, u.latin1, u.out)).collect(),
+            },
+            chain,
+            cost,
+        });
+        k = e;
+    }
+    let _ = chars;
+    clusters
+}
+
+fn same_reading(prev: &[(usize, usize, String)], clusters: &[Cluster]) -> bool {
+    prev.len() == clusters.len()
+        && prev
+            .iter()
+            .zip(clusters)
+            .all(|((s, e, t), c)| *s == c.rep.start && *e == c.rep.end && *t == c.rep.text)
+}
+
+/// Gain of one cluster judged on its own, with two characters of context each side.
+fn cluster_gain(chars: &[char], c: &Cluster, depth: usize) -> i32 {
+    let (start, end) = (c.rep.start, c.rep.end);
+    let left = &chars[start.saturating_sub(CONTEXT)..start];
+    let right = &chars[end..(end + CONTEXT).min(chars.len())];
+    let mut before: Vec<char> = Vec::with_capacity(end - start + 2 * CONTEXT);
+    before.extend(left.iter().map(|&c| as_c1_fixed(c)));
+    before.extend_from_slice(&chars[start..end]);
+    before.extend(right.iter().map(|&c| as_c1_fixed(c)));
+    let mut after: Vec<char> = Vec::with_capacity(c.rep.text.len() + 2 * CONTEXT);
+    after.extend(left.iter().map(|&c| as_c1_fixed(c)));
+    after.extend(c.rep.text.chars());
+    let inner_len = after.len() - left.len();
+    after.extend(right.iter().map(|&c| as_c1_fixed(c)));
+    let before_score = weirdness(&before) + c.chain - c.cost;
+    let mut after_score = weirdness(&after);
+    let inner = &after[left.len()..left.len() + inner_len];
+    if depth > 0
+        && after_score > 0
+        && before_score - after_score < MIN_GAIN
+        && inner.len() >= 2
+        && may_hold_mojibake_chars(inner)
+    {
+        // Double damage: judge the result by what one more round would make of it.
+        let again = apply(&after, &best_round_at(&after, depth - 1));
+        after_score = after_score.min(weirdness(&again));
+    }
+    before_score - after_score
+}
+
 /// Pages in which some pair of neighbours in `chars` could start a UTF-8 sequence.
 fn candidate_pages(chars: &[char]) -> u16 {
     let t = tables();
@@ -491,6 +580,15 @@ fn candidate_pages(chars: &[char]) -> u16 {
 }
 
 fn best_round_at(chars: &[char], depth: usize) -> Vec<Replacement> {
+    // Look-ahead is dear: try without it first, and only if nothing convinced, with it.
+    let plain = best_round_once(chars, 0);
+    if !plain.is_empty() || depth == 0 {
+        return plain;
+    }
+    best_round_once(chars, depth)
+}
+
+fn best_round_once(chars: &[char], depth: usize) -> Vec<Replacement> {
     let pages = candidate_pages(chars);
     if pages == 0 {
         return Vec::new();
@@ -505,7 +603,7 @@ fn best_round_at(chars: &[char], depth: usize) -> Vec<Replacement> {
         if pages & (1 << page) == 0 {
             continue;
         }
-        let mut units = Vec::new();
+        let mut units = Vec::with_capacity(chars.len() / 4);
         let mut i = 0;
         while i < chars.len() {
             if !chars[i].is_ascii()
@@ -532,6 +630,7 @@ fn best_round_at(chars: &[char], depth: usize) -> Vec<Replacement> {
         most = most.max(covered);
         found.push((page, units, covered));
     }
+    let mut scored: Vec<Vec<(usize, usize, String)>> = Vec::new();
     for (page, units, covered) in found {
         if covered < most {
             continue;
@@ -546,89 +645,60 @@ fn best_round_at(chars: &[char], depth: usize) -> Vec<Replacement> {
             } else {
                 MIN_GAIN
             };
-        let mut gain_total = 0;
-        let mut reps = Vec::new();
-        let mut all = Vec::new();
-        let mut strongest = 0;
-        let mut k = 0;
-        while k < units.len() {
-            let mut e = k + 1;
-            while e < units.len() && units[e].start == units[e - 1].end {
-                e += 1;
-            }
-            let cluster = &units[k..e];
-            let (start, end) = (cluster[0].start, cluster[cluster.len() - 1].end);
-            let left = &chars[start.saturating_sub(CONTEXT)..start];
-            let right = &chars[end..(end + CONTEXT).min(chars.len())];
-            let mut before: Vec<char> = Vec::with_capacity(end - start + 2 * CONTEXT);
-            before.extend(left.iter().map(|&c| as_c1_fixed(c)));
-            before.extend_from_slice(&chars[start..end]);
-            before.extend(right.iter().map(|&c| as_c1_fixed(c)));
-            let mut text = String::new();
-            let mut after: Vec<char> = Vec::with_capacity(cluster.len() + 2 * CONTEXT + 1);
-            after.extend(left.iter().map(|&c| as_c1_fixed(c)));
-            let mut cost = 0;
-            for u in cluster {
-                text.push(u.out);
-                after.push(u.out);
-                if u.space_after {
-                    text.push(' ');
-                    after.push(' ');
-                }
-                // Reading a space as a lost no-break space is a guess, except for `à` as a word
-                // of its own or at the end of one, the commonest case by far.
-                if u.kind == Kind::SpaceAsNbsp && !(u.out == 'à' && u.space_after) {
-                    cost += 1;
-                }
-            }
-            after.extend(right.iter().map(|&c| as_c1_fixed(c)));
-            // Evidence in itself: several sequences in a row, and sequences of three or more
-            // characters, rarely form by chance in real text.
-            let chain = cluster.len() as i32 - 1
-                + cluster.iter().filter(|u| u.end - u.start >= 3).count() as i32;
-            let before_score = weirdness(&before) + chain - cost;
-            let mut after_score = weirdness(&after);
-            let inner = &after[left.len()..after.len() - right.len()];
-            if depth > 0
-                && after_score > 0
-                && before_score - after_score < MIN_GAIN
-                && inner.len() >= 2
-                && may_hold_mojibake_chars(inner)
-            {
-                // Double damage: judge the result by what one more round would make of it.
-                let again = apply(&after, &best_round_at(&after, depth - 1));
-                after_score = after_score.min(weirdness(&again));
-            }
-            let gain = before_score - after_score;
-            let rep = Replacement {
-                start,
-                end,
-                text,
-                page,
-                units: cluster.iter().map(|u| (u.kind, u.latin1, u.out)).collect(),
-            };
-            if consistent {
-                // Every non-ASCII character of the line belongs to a sequence: the line is
-                // judged as a whole.
-                gain_total += gain;
-                all.push(rep);
-            } else if gain >= 1 {
-                strongest = strongest.max(gain);
-                gain_total += gain;
-                reps.push(rep);
-            }
-            k = e;
-        }
-        if consistent {
-            if gain_total < MIN_GAIN {
-                continue;
-            }
-            reps = all;
-        } else if strongest < min_gain {
-            // No sequence in this line is damaged beyond doubt: leave it all. Once one is, the
-            // weaker ones of the same code page are taken too.
+        let clusters = make_clusters(chars, &units, page);
+        // Two pages that read the line the same way need scoring once.
+        if scored
+            .iter()
+            .any(|prev: &Vec<(usize, usize, String)>| same_reading(prev, &clusters))
+        {
             continue;
         }
+        scored.push(
+            clusters
+                .iter()
+                .map(|c| (c.rep.start, c.rep.end, c.rep.text.clone()))
+                .collect(),
+        );
+        let (gain_total, reps) = if consistent {
+            // Every non-ASCII character of the line belongs to a sequence: the line is judged
+            // as a whole.
+            let evidence: i32 = clusters.iter().map(|c| c.chain - c.cost).sum();
+            let reps: Vec<Replacement> = clusters.into_iter().map(|c| c.rep).collect();
+            let fixed = apply(chars, &reps);
+            let before = weirdness(chars) + evidence;
+            let mut after = weirdness(&fixed);
+            if depth > 0
+                && before - after < MIN_GAIN
+                && after > 0
+                && may_hold_mojibake_chars(&fixed)
+            {
+                // Double damage: judge the result by what one more round would make of it.
+                let again = apply(&fixed, &best_round_at(&fixed, depth - 1));
+                after = after.min(weirdness(&again));
+            }
+            if before - after < MIN_GAIN {
+                continue;
+            }
+            (before - after, reps)
+        } else {
+            let mut gain_total = 0;
+            let mut strongest = 0;
+            let mut reps = Vec::new();
+            for c in clusters {
+                let gain = cluster_gain(chars, &c, depth);
+                if gain >= 1 {
+                    strongest = strongest.max(gain);
+                    gain_total += gain;
+                    reps.push(c.rep);
+                }
+            }
+            if strongest < min_gain {
+                // No sequence in this line is damaged beyond doubt: leave it all. Once one is,
+                // the weaker ones of the same code page are taken too.
+                continue;
+            }
+            (gain_total, reps)
+        };
         if gain_total > best.0 {
             best = (gain_total, reps);
         }
@@ -636,43 +706,96 @@ fn best_round_at(chars: &[char], depth: usize) -> Vec<Replacement> {
     best.1
 }
 
-/// [`may_hold_mojibake`] on characters.
+/// [`scan_line`] found a pair that may start a mojibake sequence (or a C1 control).
+pub const SUSPECT: u8 = 1;
+/// [`scan_line`] found a C1 control character.
+pub const HAS_C1: u8 = 2;
+/// [`scan_line`] found a byte-order mark or a zero-width space.
+pub const HAS_INVISIBLE: u8 = 4;
+
+/// One pass over the bytes of `line`: what the slow steps would find to do (SUSPECT, HAS_C1,
+/// HAS_INVISIBLE bits). ASCII runs are skipped a byte at a time without decoding; characters
+/// outside the code-page tables (CJK, Indic, emoji...) are skipped by their lead byte.
+pub fn scan_line(line: &str) -> u8 {
+    let b = line.as_bytes();
+    let t = tables();
+    let at = |k: usize| u32::from(b.get(k).copied().unwrap_or(0) & 0x3f);
+    let mut found = 0;
+    let mut prev = 0u8;
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        if x < 0x80 {
+            if prev != 0 && ((x == b' ' && prev & LEAD2 != 0) || (x == b'?' && prev & LEAD != 0)) {
+                found |= SUSPECT;
+            }
+            prev = 0;
+            i += 1;
+            while i < b.len() && b[i] < 0x80 {
+                i += 1;
+            }
+            continue;
+        }
+        let (cp, len) = match x {
+            0xc0..=0xdf => ((u32::from(x & 0x1f) << 6) | at(i + 1), 2),
+            0xe0..=0xef => (
+                (u32::from(x & 0x0f) << 12) | (at(i + 1) << 6) | at(i + 2),
+                3,
+            ),
+            _ => (0x10000, 4),
+        };
+        i += len;
+        let f = match cp {
+            0x80..=0x9f => {
+                found |= HAS_C1 | SUSPECT;
+                t.flags[cp as usize]
+            }
+            0xa0..=0x7ff => t.flags[cp as usize],
+            0x2000..=0x25ff => {
+                if cp == 0x200b {
+                    found |= HAS_INVISIBLE;
+                }
+                t.flags[cp as usize - 0x2000 + 0x800]
+            }
+            0xfeff => {
+                found |= HAS_INVISIBLE;
+                0
+            }
+            0xfffd => {
+                if prev & LEAD != 0 {
+                    found |= SUSPECT;
+                }
+                0
+            }
+            0xf8ff => t.flags[0xe00],
+            0xfb01 => t.flags[0xe01],
+            0xfb02 => t.flags[0xe02],
+            _ => 0,
+        };
+        if prev & LEAD != 0 && f & CONT != 0 {
+            found |= SUSPECT;
+        }
+        prev = f;
+    }
+    found
+}
+
+/// [`scan_line`]'s SUSPECT bit, on characters.
 pub fn may_hold_mojibake_chars(chars: &[char]) -> bool {
     let mut prev = 0u8;
     for &c in chars {
         if c.is_ascii() {
-            if c == ' ' && prev & LEAD2 != 0 {
+            if (c == ' ' && prev & LEAD2 != 0) || (c == '?' && prev & LEAD != 0) {
                 return true;
             }
             prev = 0;
             continue;
-        }
-        let f = char_flags(c);
-        if (prev & LEAD != 0 && f & CONT != 0) || (0x80..0xa0).contains(&(c as u32)) {
-            return true;
-        }
-        prev = f;
-    }
-    false
-}
-
-/// True when a C1 control or a suspicious pair (possible lead, then possible continuation, or a
-/// two-byte lead before a space) occurs: the only lines worth the slow path.
-pub fn may_hold_mojibake(line: &str) -> bool {
-    let mut prev = 0u8;
-    for c in line.chars() {
-        if c.is_ascii() {
-            if c == ' ' && prev & LEAD2 != 0 {
-                return true;
-            }
-            prev = 0;
-            continue;
-        }
-        let f = char_flags(c);
-        if (prev & LEAD != 0 && f & CONT != 0) || (0x80..0xa0).contains(&(c as u32)) {
-            return true;
         }
         if c == '\u{fffd}' && prev & LEAD != 0 {
+            return true;
+        }
+        let f = char_flags(c);
+        if (prev & LEAD != 0 && f & CONT != 0) || (0x80..0xa0).contains(&(c as u32)) {
             return true;
         }
         prev = f;
@@ -694,6 +817,33 @@ mod tests {
     }
 
     #[test]
+    fn byte_scan_agrees_with_char_scan() {
+        for s in [
+            "Rīga",
+            "Привет мир",
+            "日本語",
+            "cafÃ©",
+            "Ã ",
+            "x\u{85}",
+            "a\u{feff}b",
+            "Ñ�",
+            "ā€ ",
+            "Mötley Crüe",
+            "’ “ ”",
+            "├¡",
+        ] {
+            let chars: Vec<char> = s.chars().collect();
+            assert_eq!(
+                scan_line(s) & SUSPECT != 0,
+                may_hold_mojibake_chars(&chars),
+                "{s}"
+            );
+        }
+        assert_ne!(scan_line("a\u{feff}b") & HAS_INVISIBLE, 0);
+        assert_ne!(scan_line("a\u{85}b") & HAS_C1, 0);
+    }
+
+    #[test]
     fn clean_words_have_no_suspicious_pair() {
         for s in [
             "Rīga",
@@ -703,8 +853,8 @@ mod tests {
             "Mötley Crüe",
             "SÃO PAULO",
         ] {
-            assert!(!may_hold_mojibake(s), "{s}");
+            assert_eq!(scan_line(s) & SUSPECT, 0, "{s}");
         }
-        assert!(may_hold_mojibake("cafÃ©"));
+        assert_ne!(scan_line("cafÃ©") & SUSPECT, 0);
     }
 }

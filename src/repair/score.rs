@@ -58,15 +58,8 @@ pub enum Class {
 
 /// Classifies one character (table lookup below U+2600).
 pub fn class_of(c: char) -> Class {
-    static TABLE: std::sync::OnceLock<Vec<Class>> = std::sync::OnceLock::new();
-    let u = c as usize;
-    if u < 0x2600 {
-        let table = TABLE.get_or_init(|| {
-            (0..0x2600u32)
-                .map(|u| char::from_u32(u).map_or(Class::Other, classify))
-                .collect()
-        });
-        return table[u];
+    if (c as u32) < 0x2600 {
+        return *class_ref(c);
     }
     classify(c)
 }
@@ -328,22 +321,51 @@ fn is_ascii_letter(k: Class) -> bool {
     matches!(k, Class::AsciiUpper | Class::AsciiLower)
 }
 
+/// Classes of a run, computed on demand (a table lookup each).
+struct ClassView<'a>(&'a [char]);
+
+impl std::ops::Index<usize> for ClassView<'_> {
+    type Output = Class;
+    fn index(&self, i: usize) -> &Class {
+        class_ref(self.0[i])
+    }
+}
+
+fn class_ref(c: char) -> &'static Class {
+    static TABLE: std::sync::OnceLock<Vec<Class>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        (0..0x2600u32)
+            .map(|u| char::from_u32(u).map_or(Class::Other, classify))
+            .collect()
+    });
+    match table.get(c as usize) {
+        Some(k) => k,
+        None => match classify(c) {
+            Class::Upper => &Class::Upper,
+            Class::Lower => &Class::Lower,
+            Class::Uncased => &Class::Uncased,
+            Class::Mark => &Class::Mark,
+            Class::Space => &Class::Space,
+            Class::Box => &Class::Box,
+            Class::Replacement => &Class::Replacement,
+            Class::Symbol => &Class::Symbol,
+            _ => &Class::Other,
+        },
+    }
+}
+
 /// Weirdness of `run`: rare characters plus odd neighbours. `run` includes its context
 /// characters (one each side where there is one).
 pub fn weirdness(run: &[char]) -> i32 {
     let mut total = 0;
-    let mut small = [Class::Other; 64];
-    let mut large = Vec::new();
-    let classes: &[Class] = if run.len() <= small.len() {
-        for (slot, &c) in small.iter_mut().zip(run) {
-            *slot = class_of(c);
-        }
-        &small[..run.len()]
-    } else {
-        large.extend(run.iter().map(|&c| class_of(c)));
-        &large
-    };
+    let n = run.len();
+    // Every rule needs a non-ASCII character within two places: ASCII stretches are skipped.
+    let ascii = |j: usize| j >= n || run[j].is_ascii();
+    let classes = ClassView(run);
     for (i, &c) in run.iter().enumerate() {
+        if c.is_ascii() && ascii(i + 1) && (i == 0 || ascii(i - 1)) && (i < 2 || ascii(i - 2)) {
+            continue;
+        }
         total += rarity(c);
         let k = classes[i];
         if i + 1 < run.len() {
