@@ -3,7 +3,8 @@
 //!
 //! Reads `../shared/corpora/*.jsonl` (one article per line, `text` field) when present, for the
 //! English figure; otherwise, and always for the other two, uses the text in `fixtures/repair/`.
-//! The damaged text is the clean text, line by line, encoded as UTF-8 and decoded through
+//! The damaged inputs are the clean texts (English news; multilingual for "heavily damaged",
+//! where every character outside ASCII becomes two to four), line by line, encoded as UTF-8 and decoded through
 //! Windows-1252, Windows-1257 or Windows-1251 (rotating), as a broken scraper would.
 //!
 //! Run: `cargo bench --bench repair` (add `-- damaged` to run only the inputs whose name
@@ -20,11 +21,17 @@ fn main() {
     let english = corpus_english();
     let multilingual = repeat(&fixture("multilingual.txt"), TARGET_BYTES / 2);
     let damaged = damage(&multilingual);
+    let mut half = english.len().min(TARGET_BYTES / 2);
+    while !english.is_char_boundary(half) {
+        half -= 1;
+    }
+    let damaged_news = damage(&english[..half]);
     let opts = RepairOptions::default();
     let only: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     for (name, text) in [
         ("clean English news", &english),
         ("clean multilingual", &multilingual),
+        ("damaged English news", &damaged_news),
         ("heavily damaged", &damaged),
     ] {
         if only.as_ref().is_some_and(|o| !name.contains(o.as_str())) {

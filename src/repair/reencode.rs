@@ -41,6 +41,8 @@ pub const LEAD: u8 = 1;
 pub const CONT: u8 = 2;
 /// The character may be a two-byte lead in some page (so "lead + space" may hide 0xA0).
 pub const LEAD2: u8 = 4;
+/// The character may be the lead of a two-byte sequence in some page.
+const SHORT_LEAD: u8 = 8;
 
 struct Tables {
     /// Per page: character slot -> byte (0 = the page cannot produce this character).
@@ -117,11 +119,15 @@ fn build_tables() -> Tables {
             let bit = 1u16 << p;
             match b {
                 0xc2..=0xdf if nbsp_at_a0 => {
-                    flags[s] |= LEAD | LEAD2;
+                    flags[s] |= LEAD | LEAD2 | SHORT_LEAD;
                     lead_pages[s] |= bit;
                     lead2_pages[s] |= bit;
                 }
-                0xc2..=0xf4 => {
+                0xc2..=0xdf => {
+                    flags[s] |= LEAD | SHORT_LEAD;
+                    lead_pages[s] |= bit;
+                }
+                0xe0..=0xf4 => {
                     flags[s] |= LEAD;
                     lead_pages[s] |= bit;
                 }
@@ -470,9 +476,14 @@ pub fn best_round(chars: &[char]) -> Vec<Replacement> {
     best_round_at(chars, 1)
 }
 
-/// Adjacent units of one page, as one replacement with its evidence.
+/// Adjacent units of one page: one replacement, with its evidence.
 struct Cluster {
-    rep: Replacement,
+    /// Units `first..last` of the page.
+    first: usize,
+    last: usize,
+    /// Characters `start..end` of the line.
+    start: usize,
+    end: usize,
     /// Several sequences in a row, and sequences of three or more characters, rarely form by
     /// chance in real text: evidence in itself.
     chain: i32,
@@ -480,8 +491,8 @@ struct Cluster {
     cost: i32,
 }
 
-fn make_clusters(chars: &[char], units: &[Unit], page: usize) -> Vec<Cluster> {
-    let mut clusters = Vec::new();
+fn make_clusters(units: &[Unit]) -> Vec<Cluster> {
+    let mut clusters = Vec::with_capacity(units.len());
     let mut k = 0;
     while k < units.len() {
         let mut e = k + 1;
@@ -489,63 +500,84 @@ fn make_clusters(chars: &[char], units: &[Unit], page: usize) -> Vec<Cluster> {
             e += 1;
         }
         let cluster = &units[k..e];
-        let mut text = String::with_capacity(cluster.len() * 3);
-        let mut cost = 0;
-        for u in cluster {
-            text.push(u.out);
-            if u.space_after {
-                text.push(' ');
-            }
-            // Reading a space as a lost no-break space is a guess, except for `à` as a word of
-            // its own or at the end of one, the commonest case by far.
-            if u.kind == Kind::SpaceAsNbsp && !(u.out == 'à' && u.space_after) {
-                cost += 1;
-            }
-        }
+        // Reading a space as a lost no-break space is a guess, except for `à` as a word of its
+        // own or at the end of one, the commonest case by far.
+        let cost = cluster
+            .iter()
+            .filter(|u| u.kind == Kind::SpaceAsNbsp && !(u.out == 'à' && u.space_after))
+            .count() as i32;
         let chain = cluster.len() as i32 - 1
             + cluster.iter().filter(|u| u.end - u.start >= 3).count() as i32;
         clusters.push(Cluster {
-            rep: Replacement {
-                start: cluster[0].start,
-                end: cluster[cluster.len() - 1].end,
-                text,
-                page,
-                units: cluster.iter().map(|u| (u.kind, u.latin1, u.out)).collect(),
-            },
+            first: k,
+            last: e,
+            start: cluster[0].start,
+            end: cluster[cluster.len() - 1].end,
             chain,
             cost,
         });
         k = e;
     }
-    let _ = chars;
     clusters
 }
 
-fn same_reading(prev: &[(usize, usize, String)], clusters: &[Cluster]) -> bool {
-    prev.len() == clusters.len()
-        && prev
-            .iter()
-            .zip(clusters)
-            .all(|((s, e, t), c)| *s == c.rep.start && *e == c.rep.end && *t == c.rep.text)
+fn push_units(out: &mut Vec<char>, units: &[Unit]) {
+    for u in units {
+        out.push(u.out);
+        if u.space_after {
+            out.push(' ');
+        }
+    }
+}
+
+/// `chars` with the given clusters replaced by what their units decode to.
+fn apply_clusters<'a>(
+    chars: &[char],
+    units: &[Unit],
+    clusters: impl Iterator<Item = &'a Cluster>,
+) -> Vec<char> {
+    let mut next = Vec::with_capacity(chars.len());
+    let mut at = 0;
+    for c in clusters {
+        next.extend_from_slice(&chars[at..c.start]);
+        push_units(&mut next, &units[c.first..c.last]);
+        at = c.end;
+    }
+    next.extend_from_slice(&chars[at..]);
+    next
+}
+
+fn same_reading(a: &[Unit], b: &[Unit]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            x.start == y.start && x.end == y.end && x.out == y.out && x.space_after == y.space_after
+        })
 }
 
 /// Gain of one cluster judged on its own, with two characters of context each side.
-fn cluster_gain(chars: &[char], c: &Cluster, depth: usize) -> i32 {
-    let (start, end) = (c.rep.start, c.rep.end);
+fn cluster_gain(
+    chars: &[char],
+    units: &[Unit],
+    c: &Cluster,
+    depth: usize,
+    before: &mut Vec<char>,
+    after: &mut Vec<char>,
+) -> i32 {
+    let (start, end) = (c.start, c.end);
     let left = &chars[start.saturating_sub(CONTEXT)..start];
     let right = &chars[end..(end + CONTEXT).min(chars.len())];
-    let mut before: Vec<char> = Vec::with_capacity(end - start + 2 * CONTEXT);
+    before.clear();
     before.extend(left.iter().map(|&c| as_c1_fixed(c)));
     before.extend_from_slice(&chars[start..end]);
     before.extend(right.iter().map(|&c| as_c1_fixed(c)));
-    let mut after: Vec<char> = Vec::with_capacity(c.rep.text.len() + 2 * CONTEXT);
+    after.clear();
     after.extend(left.iter().map(|&c| as_c1_fixed(c)));
-    after.extend(c.rep.text.chars());
-    let inner_len = after.len() - left.len();
+    push_units(after, &units[c.first..c.last]);
+    let inner_end = after.len();
     after.extend(right.iter().map(|&c| as_c1_fixed(c)));
-    let before_score = weirdness(&before) + c.chain - c.cost;
-    let mut after_score = weirdness(&after);
-    let inner = &after[left.len()..left.len() + inner_len];
+    let before_score = weirdness(before) + c.chain - c.cost;
+    let mut after_score = weirdness(after);
+    let inner = &after[left.len()..inner_end];
     if depth > 0
         && after_score > 0
         && before_score - after_score < MIN_GAIN
@@ -553,7 +585,7 @@ fn cluster_gain(chars: &[char], c: &Cluster, depth: usize) -> i32 {
         && may_hold_mojibake_chars(inner)
     {
         // Double damage: judge the result by what one more round would make of it.
-        let again = apply(&after, &best_round_at(&after, depth - 1));
+        let again = apply(after, &best_round_at(after, depth - 1));
         after_score = after_score.min(weirdness(&again));
     }
     before_score - after_score
@@ -594,7 +626,6 @@ fn best_round_once(chars: &[char], depth: usize) -> Vec<Replacement> {
         return Vec::new();
     }
     let non_ascii = chars.iter().filter(|c| !c.is_ascii()).count();
-    let mut best: (i32, Vec<Replacement>) = (0, Vec::new());
     // Find the units of every candidate page; only the pages that explain the most non-ASCII
     // characters are scored (a page that explains less is never the better reading).
     let mut found: Vec<(usize, Vec<Unit>, usize)> = Vec::new();
@@ -630,9 +661,20 @@ fn best_round_once(chars: &[char], depth: usize) -> Vec<Replacement> {
         most = most.max(covered);
         found.push((page, units, covered));
     }
-    let mut scored: Vec<Vec<(usize, usize, String)>> = Vec::new();
-    for (page, units, covered) in found {
+    let mut line_score: Option<i32> = None;
+    let (mut before_buf, mut after_buf) = (Vec::new(), Vec::new());
+    // Best so far: gain, index in `found`, accepted clusters.
+    let mut best: Option<(i32, usize, Vec<Cluster>)> = None;
+    for (f, (_, units, covered)) in found.iter().enumerate() {
+        let covered = *covered;
         if covered < most {
+            continue;
+        }
+        // Two pages that read the line the same way need scoring once.
+        if found[..f]
+            .iter()
+            .any(|(_, prev, cov)| *cov == most && same_reading(prev, units))
+        {
             continue;
         }
         let consistent = covered == non_ascii;
@@ -645,27 +687,13 @@ fn best_round_once(chars: &[char], depth: usize) -> Vec<Replacement> {
             } else {
                 MIN_GAIN
             };
-        let clusters = make_clusters(chars, &units, page);
-        // Two pages that read the line the same way need scoring once.
-        if scored
-            .iter()
-            .any(|prev: &Vec<(usize, usize, String)>| same_reading(prev, &clusters))
-        {
-            continue;
-        }
-        scored.push(
-            clusters
-                .iter()
-                .map(|c| (c.rep.start, c.rep.end, c.rep.text.clone()))
-                .collect(),
-        );
-        let (gain_total, reps) = if consistent {
+        let clusters = make_clusters(units);
+        let (gain_total, accepted) = if consistent {
             // Every non-ASCII character of the line belongs to a sequence: the line is judged
             // as a whole.
             let evidence: i32 = clusters.iter().map(|c| c.chain - c.cost).sum();
-            let reps: Vec<Replacement> = clusters.into_iter().map(|c| c.rep).collect();
-            let fixed = apply(chars, &reps);
-            let before = weirdness(chars) + evidence;
+            let fixed = apply_clusters(chars, units, clusters.iter());
+            let before = *line_score.get_or_insert_with(|| weirdness(chars)) + evidence;
             let mut after = weirdness(&fixed);
             if depth > 0
                 && before - after < MIN_GAIN
@@ -679,17 +707,17 @@ fn best_round_once(chars: &[char], depth: usize) -> Vec<Replacement> {
             if before - after < MIN_GAIN {
                 continue;
             }
-            (before - after, reps)
+            (before - after, clusters)
         } else {
             let mut gain_total = 0;
             let mut strongest = 0;
-            let mut reps = Vec::new();
+            let mut accepted = Vec::new();
             for c in clusters {
-                let gain = cluster_gain(chars, &c, depth);
+                let gain = cluster_gain(chars, units, &c, depth, &mut before_buf, &mut after_buf);
                 if gain >= 1 {
                     strongest = strongest.max(gain);
                     gain_total += gain;
-                    reps.push(c.rep);
+                    accepted.push(c);
                 }
             }
             if strongest < min_gain {
@@ -697,13 +725,33 @@ fn best_round_once(chars: &[char], depth: usize) -> Vec<Replacement> {
                 // the weaker ones of the same code page are taken too.
                 continue;
             }
-            (gain_total, reps)
+            (gain_total, accepted)
         };
-        if gain_total > best.0 {
-            best = (gain_total, reps);
+        if best.as_ref().is_none_or(|(g, _, _)| gain_total > *g) {
+            best = Some((gain_total, f, accepted));
         }
     }
-    best.1
+    let Some((_, f, clusters)) = best else {
+        return Vec::new();
+    };
+    let (page, units, _) = &found[f];
+    clusters
+        .iter()
+        .map(|c| {
+            let mut text = Vec::new();
+            push_units(&mut text, &units[c.first..c.last]);
+            Replacement {
+                start: c.start,
+                end: c.end,
+                text: text.into_iter().collect(),
+                page: *page,
+                units: units[c.first..c.last]
+                    .iter()
+                    .map(|u| (u.kind, u.latin1, u.out))
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 /// [`scan_line`] found a pair that may start a mojibake sequence (or a C1 control).
@@ -722,6 +770,8 @@ pub fn scan_line(line: &str) -> u8 {
     let at = |k: usize| u32::from(b.get(k).copied().unwrap_or(0) & 0x3f);
     let mut found = 0;
     let mut prev = 0u8;
+    // A character that may lead a three- or four-byte sequence was followed by a continuation.
+    let mut pending = false;
     let mut i = 0;
     while i < b.len() {
         let x = b[i];
@@ -729,6 +779,12 @@ pub fn scan_line(line: &str) -> u8 {
             if prev != 0 && ((x == b' ' && prev & LEAD2 != 0) || (x == b'?' && prev & LEAD != 0)) {
                 found |= SUSPECT;
             }
+            // A long lead and one continuation, then a space or `?`: a sequence whose last byte
+            // was lost or became a space.
+            if pending && (x == b' ' || x == b'?') {
+                found |= SUSPECT;
+            }
+            pending = false;
             prev = 0;
             i += 1;
             while i < b.len() && b[i] < 0x80 {
@@ -772,10 +828,17 @@ pub fn scan_line(line: &str) -> u8 {
             0xfb02 => t.flags[0xe02],
             _ => 0,
         };
-        if prev & LEAD != 0 && f & CONT != 0 {
+        if f & CONT != 0 && (pending || prev & SHORT_LEAD != 0) {
             found |= SUSPECT;
         }
+        if cp == 0xfffd && pending {
+            found |= SUSPECT;
+        }
+        pending = prev & LEAD != 0 && f & CONT != 0;
         prev = f;
+    }
+    if pending {
+        found |= SUSPECT;
     }
     found
 }

@@ -58,10 +58,7 @@ pub enum Class {
 
 /// Classifies one character (table lookup below U+2600).
 pub fn class_of(c: char) -> Class {
-    if (c as u32) < 0x2600 {
-        return *class_ref(c);
-    }
-    classify(c)
+    info(info_table(), c).class
 }
 
 fn classify(c: char) -> Class {
@@ -154,17 +151,7 @@ fn is_upper(k: Class) -> bool {
 
 /// How rare `c` is in real text on its own (0 for ordinary characters).
 pub fn rarity(c: char) -> i32 {
-    static TABLE: std::sync::OnceLock<Vec<i8>> = std::sync::OnceLock::new();
-    let u = c as usize;
-    if u < 0x2600 {
-        let table = TABLE.get_or_init(|| {
-            (0..0x2600u32)
-                .map(|u| char::from_u32(u).map_or(0, |c| rarity_of(c) as i8))
-                .collect()
-        });
-        return i32::from(table[u]);
-    }
-    rarity_of(c)
+    i32::from(info(info_table(), c).rarity)
 }
 
 fn rarity_of(c: char) -> i32 {
@@ -192,7 +179,7 @@ fn rarity_of(c: char) -> i32 {
         // Armenian, Syriac, Thaana, NKo, Samaritan.
         0x530..=0x58f => 1,
         0x700..=0x83f => 2,
-        _ => match class_of(c) {
+        _ => match classify(c) {
             Class::Box => 0,
             Class::Symbol => match c {
                 '©' | '®' | '™' | '§' | '•' | '´' | '\u{ad}' | '¬' => 0,
@@ -321,36 +308,49 @@ fn is_ascii_letter(k: Class) -> bool {
     matches!(k, Class::AsciiUpper | Class::AsciiLower)
 }
 
-/// Classes of a run, computed on demand (a table lookup each).
-struct ClassView<'a>(&'a [char]);
+/// Class and rarity of one character.
+#[derive(Clone, Copy)]
+struct Info {
+    class: Class,
+    rarity: i8,
+}
+
+/// Class and rarity of every character below U+2600, built once.
+fn info_table() -> &'static [Info] {
+    static TABLE: std::sync::OnceLock<Vec<Info>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0..0x2600u32)
+            .map(|u| match char::from_u32(u) {
+                Some(c) => Info {
+                    class: classify(c),
+                    rarity: rarity_of(c) as i8,
+                },
+                None => Info {
+                    class: Class::Other,
+                    rarity: 0,
+                },
+            })
+            .collect()
+    })
+}
+
+fn info(table: &[Info], c: char) -> Info {
+    match table.get(c as usize) {
+        Some(&i) => i,
+        None => Info {
+            class: classify(c),
+            rarity: rarity_of(c) as i8,
+        },
+    }
+}
+
+/// Classes of a run, indexed like the run.
+struct ClassView<'a>(&'a [Info]);
 
 impl std::ops::Index<usize> for ClassView<'_> {
     type Output = Class;
     fn index(&self, i: usize) -> &Class {
-        class_ref(self.0[i])
-    }
-}
-
-fn class_ref(c: char) -> &'static Class {
-    static TABLE: std::sync::OnceLock<Vec<Class>> = std::sync::OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        (0..0x2600u32)
-            .map(|u| char::from_u32(u).map_or(Class::Other, classify))
-            .collect()
-    });
-    match table.get(c as usize) {
-        Some(k) => k,
-        None => match classify(c) {
-            Class::Upper => &Class::Upper,
-            Class::Lower => &Class::Lower,
-            Class::Uncased => &Class::Uncased,
-            Class::Mark => &Class::Mark,
-            Class::Space => &Class::Space,
-            Class::Box => &Class::Box,
-            Class::Replacement => &Class::Replacement,
-            Class::Symbol => &Class::Symbol,
-            _ => &Class::Other,
-        },
+        &self.0[i].class
     }
 }
 
@@ -359,14 +359,29 @@ fn class_ref(c: char) -> &'static Class {
 pub fn weirdness(run: &[char]) -> i32 {
     let mut total = 0;
     let n = run.len();
+    let table = info_table();
+    let mut small = [Info {
+        class: Class::Other,
+        rarity: 0,
+    }; 256];
+    let mut large = Vec::new();
+    let infos: &[Info] = if n <= small.len() {
+        for (slot, &c) in small.iter_mut().zip(run) {
+            *slot = info(table, c);
+        }
+        &small[..n]
+    } else {
+        large.extend(run.iter().map(|&c| info(table, c)));
+        &large
+    };
+    let classes = ClassView(infos);
     // Every rule needs a non-ASCII character within two places: ASCII stretches are skipped.
     let ascii = |j: usize| j >= n || run[j].is_ascii();
-    let classes = ClassView(run);
     for (i, &c) in run.iter().enumerate() {
         if c.is_ascii() && ascii(i + 1) && (i == 0 || ascii(i - 1)) && (i < 2 || ascii(i - 2)) {
             continue;
         }
-        total += rarity(c);
+        total += i32::from(infos[i].rarity);
         let k = classes[i];
         if i + 1 < run.len() {
             total += pair_cost(c, run[i + 1], k, classes[i + 1]);
