@@ -41,8 +41,6 @@ pub const LEAD: u8 = 1;
 pub const CONT: u8 = 2;
 /// The character may be a two-byte lead in some page (so "lead + space" may hide 0xA0).
 pub const LEAD2: u8 = 4;
-/// The character may be the lead of a two-byte sequence in some page.
-const SHORT_LEAD: u8 = 8;
 
 struct Tables {
     /// Per page: character slot -> byte (0 = the page cannot produce this character).
@@ -58,6 +56,8 @@ struct Tables {
     /// Per slot: bit p set when the character is a two-byte lead in page p, which maps 0xA0 to
     /// a no-break space.
     lead2_pages: [u16; SLOTS],
+    /// Per slot: bit p set when the character is a two-byte lead in page p.
+    short_pages: [u16; SLOTS],
 }
 
 fn tables() -> &'static Tables {
@@ -72,6 +72,7 @@ fn build_tables() -> Tables {
     let mut lead_pages = [0u16; SLOTS];
     let mut cont_pages = [0u16; SLOTS];
     let mut lead2_pages = [0u16; SLOTS];
+    let mut short_pages = [0u16; SLOTS];
     for (p, page) in PAGES.iter().enumerate() {
         let mut map = [0u8; SLOTS];
         let defined = |b: usize| {
@@ -119,13 +120,15 @@ fn build_tables() -> Tables {
             let bit = 1u16 << p;
             match b {
                 0xc2..=0xdf if nbsp_at_a0 => {
-                    flags[s] |= LEAD | LEAD2 | SHORT_LEAD;
+                    flags[s] |= LEAD | LEAD2;
                     lead_pages[s] |= bit;
                     lead2_pages[s] |= bit;
+                    short_pages[s] |= bit;
                 }
                 0xc2..=0xdf => {
-                    flags[s] |= LEAD | SHORT_LEAD;
+                    flags[s] |= LEAD;
                     lead_pages[s] |= bit;
+                    short_pages[s] |= bit;
                 }
                 0xe0..=0xf4 => {
                     flags[s] |= LEAD;
@@ -148,6 +151,7 @@ fn build_tables() -> Tables {
         lead_pages,
         cont_pages,
         lead2_pages,
+        short_pages,
     }
 }
 
@@ -769,23 +773,20 @@ pub fn scan_line(line: &str) -> u8 {
     let t = tables();
     let at = |k: usize| u32::from(b.get(k).copied().unwrap_or(0) & 0x3f);
     let mut found = 0;
-    let mut prev = 0u8;
-    // A character that may lead a three- or four-byte sequence was followed by a continuation.
-    let mut pending = false;
+    // Pages in which the previous character is a lead (any, two-byte, two-byte before 0xA0).
+    let (mut lead, mut short, mut lead2) = (0u16, 0u16, 0u16);
+    // Pages in which a long lead was followed by one continuation so far.
+    let mut pending = 0u16;
     let mut i = 0;
     while i < b.len() {
         let x = b[i];
         if x < 0x80 {
-            if prev != 0 && ((x == b' ' && prev & LEAD2 != 0) || (x == b'?' && prev & LEAD != 0)) {
+            // A space or `?` after a lead or a lead and one continuation: a byte lost or turned
+            // into a space.
+            if (x == b' ' && (lead2 | pending) != 0) || (x == b'?' && (lead | pending) != 0) {
                 found |= SUSPECT;
             }
-            // A long lead and one continuation, then a space or `?`: a sequence whose last byte
-            // was lost or became a space.
-            if pending && (x == b' ' || x == b'?') {
-                found |= SUSPECT;
-            }
-            pending = false;
-            prev = 0;
+            (lead, short, lead2, pending) = (0, 0, 0, 0);
             i += 1;
             while i < b.len() && b[i] < 0x80 {
                 i += 1;
@@ -801,43 +802,47 @@ pub fn scan_line(line: &str) -> u8 {
             _ => (0x10000, 4),
         };
         i += len;
-        let f = match cp {
+        let s = match cp {
             0x80..=0x9f => {
                 found |= HAS_C1 | SUSPECT;
-                t.flags[cp as usize]
+                Some(cp as usize)
             }
-            0xa0..=0x7ff => t.flags[cp as usize],
+            0xa0..=0x7ff => Some(cp as usize),
             0x2000..=0x25ff => {
                 if cp == 0x200b {
                     found |= HAS_INVISIBLE;
                 }
-                t.flags[cp as usize - 0x2000 + 0x800]
+                Some(cp as usize - 0x2000 + 0x800)
             }
             0xfeff => {
                 found |= HAS_INVISIBLE;
-                0
+                None
             }
             0xfffd => {
-                if prev & LEAD != 0 {
+                if (lead | pending) != 0 {
                     found |= SUSPECT;
                 }
-                0
+                None
             }
-            0xf8ff => t.flags[0xe00],
-            0xfb01 => t.flags[0xe01],
-            0xfb02 => t.flags[0xe02],
-            _ => 0,
+            0xf8ff => Some(0xe00),
+            0xfb01 => Some(0xe01),
+            0xfb02 => Some(0xe02),
+            _ => None,
         };
-        if f & CONT != 0 && (pending || prev & SHORT_LEAD != 0) {
+        let Some(s) = s else {
+            (lead, short, lead2, pending) = (0, 0, 0, 0);
+            continue;
+        };
+        let cont = t.cont_pages[s];
+        if cont & (short | pending) != 0 {
             found |= SUSPECT;
         }
-        if cp == 0xfffd && pending {
-            found |= SUSPECT;
-        }
-        pending = prev & LEAD != 0 && f & CONT != 0;
-        prev = f;
+        pending = (lead & !short) & cont;
+        lead = t.lead_pages[s];
+        short = t.short_pages[s];
+        lead2 = t.lead2_pages[s];
     }
-    if pending {
+    if pending != 0 {
         found |= SUSPECT;
     }
     found
