@@ -1,0 +1,3 @@
+//! CLI tests: the real `newsclean` binary, one module per topic.
+
+mod fix;
