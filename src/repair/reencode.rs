@@ -321,7 +321,7 @@ fn match_unit(chars: &[char], i: usize, page: usize) -> Option<Unit> {
         }
         let space_may_be_a0 = match need {
             1 => true,
-            2 => (k == 0 && (0xe2..=0xe3).contains(&b0)) || (k == 1 && (0xe0..=0xe3).contains(&b0)),
+            2 => true,
             _ => false,
         };
         if c == ' '

@@ -230,8 +230,8 @@ fn pair_cost(a: char, b: char, ka: Class, kb: Class) -> i32 {
     {
         cost += 1;
     }
-    // Two math signs in a row ("√≤"), a symbol before a quotation mark ("™«").
-    if is_math(a) && is_math(b) {
+    // A math sign followed by another sign ("√≤", "√´"), a symbol before a quotation mark ("™«").
+    if is_math(a) && (is_math(b) || matches!(kb, Class::Symbol | Class::Currency | Class::Numeric)) {
         cost += 1;
     }
     if ka == Class::Symbol && matches!(kb, Class::Open | Class::Close) {
@@ -259,8 +259,8 @@ fn pair_cost(a: char, b: char, ka: Class, kb: Class) -> i32 {
     {
         cost += 1;
     }
-    // Box drawing next to a non-ASCII letter, or right after any letter.
-    if (ka == Class::Box && is_foreign_letter(kb)) || (is_letter(ka) && kb == Class::Box) {
+    // Box drawing glued to a letter.
+    if (ka == Class::Box && is_letter(kb)) || (is_letter(ka) && kb == Class::Box) {
         cost += 1;
     }
     // Case flips inside a word: lower then non-ASCII upper, or non-ASCII lower then upper.
@@ -435,7 +435,10 @@ pub fn weirdness(run: &[char]) -> i32 {
             && (i == 0 || matches!(classes[i - 1], Class::Space))
             && i + 2 < run.len()
             && matches!(classes[i + 1], Class::Space | Class::Nbsp)
-            && is_lower(classes[i + 2])
+            && (is_lower(classes[i + 2])
+                || (i + 3 < run.len()
+                    && matches!(classes[i + 2], Class::Space | Class::Nbsp)
+                    && is_lower(classes[i + 3])))
         {
             total += 1;
         }
