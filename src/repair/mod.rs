@@ -151,6 +151,7 @@ fn fix_line<'a>(line: &'a str, opts: &RepairOptions, steps: &mut Steps) -> Cow<'
 
 /// Re-encodes the damaged runs of one line, round after round, then puts the line in NFC.
 fn reencode_line(line: &str, steps: &mut Steps) -> Option<String> {
+    let before_steps = Steps(steps.0.clone());
     let mut chars: Vec<char> = line.chars().collect();
     let mut changed = false;
     for _ in 0..MAX_ROUNDS {
@@ -172,6 +173,15 @@ fn reencode_line(line: &str, steps: &mut Steps) -> Option<String> {
     if !changed {
         return None;
     }
+    // A "repair" that leaves a line still full of odd characters was a misreading of a hopeless
+    // garble: keep the line as it was.
+    // (C1 controls count as the Windows-1252 characters the next step makes of them.)
+    let settled: Vec<char> = chars.iter().map(|&c| windows_1252_of_c1(c)).collect();
+    let left = score::weirdness(&settled);
+    if left >= 4 && left * 4 > chars.len() as i32 {
+        *steps = before_steps;
+        return None;
+    }
     let fixed: String = chars.into_iter().collect();
     if is_nfc_quick(fixed.chars()) == unicode_normalization::IsNormalized::Yes {
         return Some(fixed);
@@ -181,6 +191,16 @@ fn reencode_line(line: &str, steps: &mut Steps) -> Option<String> {
         steps.add("normalize nfc", 1);
     }
     Some(nfc)
+}
+
+fn windows_1252_of_c1(c: char) -> char {
+    if ('\u{80}'..='\u{9f}').contains(&c) {
+        let u = tables::WINDOWS_1252[c as usize - 0x80];
+        if u != 0 {
+            return char::from_u32(u32::from(u)).unwrap_or(c);
+        }
+    }
+    c
 }
 
 /// Removes byte-order marks inside text, and zero-width spaces next to ASCII or at a line end

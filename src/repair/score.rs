@@ -176,8 +176,8 @@ fn rarity_of(c: char) -> i32 {
         0x1d00..=0x1dbf => 2,
         // `Ã` and `Â` begin most Windows-1252 mojibake and are rare in real text.
         0xc2 | 0xc3 => 1,
-        // Armenian, Syriac, Thaana, NKo, Samaritan.
-        0x530..=0x58f => 1,
+        // Armenian, Syriac, Thaana, NKo, Samaritan; superscript and subscript digits.
+        0x530..=0x58f | 0x2070..=0x209f => 2,
         0x700..=0x83f => 2,
         _ => match classify(c) {
             Class::Box => 0,
@@ -231,7 +231,8 @@ fn pair_cost(a: char, b: char, ka: Class, kb: Class) -> i32 {
         cost += 1;
     }
     // A math sign followed by another sign ("√≤", "√´"), a symbol before a quotation mark ("™«").
-    if is_math(a) && (is_math(b) || matches!(kb, Class::Symbol | Class::Currency | Class::Numeric)) {
+    if is_math(a) && (is_math(b) || matches!(kb, Class::Symbol | Class::Currency | Class::Numeric))
+    {
         cost += 1;
     }
     if ka == Class::Symbol && matches!(kb, Class::Open | Class::Close) {
@@ -385,6 +386,17 @@ pub fn weirdness(run: &[char]) -> i32 {
         let k = classes[i];
         if i + 1 < run.len() {
             total += pair_cost(c, run[i + 1], k, classes[i + 1]);
+        }
+        // A mark of one script on a letter of another (Arabic vowel sign on a Latin letter).
+        if k == Class::Mark && !('\u{300}'..='\u{36f}').contains(&c) {
+            let own = match c as u32 {
+                0x591..=0x5c7 => Script::Hebrew,
+                0x483..=0x489 => Script::Cyrillic,
+                _ => Script::Arabic,
+            };
+            if i == 0 || script_of(run[i - 1]) != own {
+                total += 3;
+            }
         }
         // A combining mark with nothing to sit on.
         if k == Class::Mark

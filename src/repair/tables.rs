@@ -60,9 +60,8 @@ pub const PAGES: [CodePage; 9] = [
 
 /// Portuguese words that start with `à` written as one word (`às`, `àquele`): when a lost
 /// no-break space is restored in front of them, no space is put back between `à` and the word.
-pub const A_GRAVE_PREFIXED: [&str; 9] = [
-    "s", "quele", "queles", "quela", "quelas", "quilo", "quilos", "quém", "s.",
-];
+pub const A_GRAVE_PREFIXED: [&str; 7] =
+    ["s", "quele", "queles", "quela", "quelas", "quilo", "quilos"];
 
 /// Named HTML entities decoded when entity decoding is on: the ones scraped news text carries.
 /// Sorted by name (binary search).
