@@ -319,11 +319,8 @@ fn match_unit(chars: &[char], i: usize, page: usize) -> Option<Unit> {
                 });
             }
         }
-        let space_may_be_a0 = match need {
-            1 => true,
-            2 => true,
-            _ => false,
-        };
+        // A no-break space byte inside a two- or three-byte sequence may have become a space.
+        let space_may_be_a0 = need <= 2;
         if c == ' '
             && space_may_be_a0
             && (lo..=hi).contains(&0xa0)
