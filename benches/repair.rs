@@ -40,7 +40,7 @@ fn main() {
         let (wall, cpu) = measure(text, &opts);
         let cpu = cpu.map_or("n/a".to_string(), |c| format!("{c:.1}"));
         println!(
-            "{name:<22} {wall:>7.1} MB/s wall, {cpu:>7} MB/s on-CPU  ({:.1} MB input)",
+            "{name:<22} {wall:>7.1} MB/s wall, {cpu:>7} MB/s on-CPU (best run)  ({:.1} MB input)",
             text.len() as f64 / 1e6
         );
     }
@@ -53,25 +53,28 @@ fn cpu_ns() -> Option<u64> {
     raw.split_whitespace().next()?.parse().ok()
 }
 
-/// MB/s by wall clock, and by time on the CPU where the OS tells it.
+/// MB/s by wall clock (all runs), and by time on the CPU (best run, where the OS tells it:
+/// on a shared machine the best run is the one least disturbed by other work).
 fn measure(text: &str, opts: &RepairOptions) -> (f64, Option<f64>) {
     let (out, _) = fix(text, opts);
     black_box(out);
     let mut runs = 0u32;
-    let cpu_start = cpu_ns();
+    let mut best_cpu: Option<u64> = None;
     let start = Instant::now();
-    while runs < 3 || start.elapsed() < Duration::from_secs(2) {
+    while runs < 5 || start.elapsed() < Duration::from_secs(3) {
+        let before = cpu_ns();
         let (out, steps) = fix(black_box(text), opts);
         black_box((out, steps));
+        if let (Some(a), Some(b)) = (before, cpu_ns()) {
+            let ns = b.saturating_sub(a).max(1);
+            best_cpu = Some(best_cpu.map_or(ns, |m| m.min(ns)));
+        }
         runs += 1;
     }
     let secs = start.elapsed().as_secs_f64();
-    let bytes = text.len() as f64 * f64::from(runs);
-    let cpu = match (cpu_start, cpu_ns()) {
-        (Some(a), Some(b)) if b > a => Some(bytes / ((b - a) as f64 / 1e9) / 1e6),
-        _ => None,
-    };
-    (bytes / secs / 1e6, cpu)
+    let bytes = text.len() as f64;
+    let cpu = best_cpu.map(|ns| bytes / (ns as f64 / 1e9) / 1e6);
+    (bytes * f64::from(runs) / secs / 1e6, cpu)
 }
 
 fn fixture(name: &str) -> String {

@@ -151,8 +151,8 @@ fn fix_line<'a>(line: &'a str, opts: &RepairOptions, steps: &mut Steps) -> Cow<'
 
 /// Re-encodes the damaged runs of one line, round after round, then puts the line in NFC.
 fn reencode_line(line: &str, steps: &mut Steps) -> Option<String> {
-    let before_steps = Steps(steps.0.clone());
     let mut chars: Vec<char> = line.chars().collect();
+    let mut done = Steps::default();
     let mut changed = false;
     for _ in 0..MAX_ROUNDS {
         let reps = reencode::best_round(&chars);
@@ -161,7 +161,7 @@ fn reencode_line(line: &str, steps: &mut Steps) -> Option<String> {
         }
         for rep in &reps {
             for (key, n) in rep.action_counts() {
-                steps.add(&reencode::action_name(key), n);
+                done.add(&reencode::action_name(key), n);
             }
         }
         chars = reencode::apply(&chars, &reps);
@@ -179,8 +179,10 @@ fn reencode_line(line: &str, steps: &mut Steps) -> Option<String> {
     let settled: Vec<char> = chars.iter().map(|&c| windows_1252_of_c1(c)).collect();
     let left = score::weirdness(&settled);
     if left >= 4 && left * 4 > chars.len() as i32 {
-        *steps = before_steps;
         return None;
+    }
+    for step in done.0 {
+        steps.add(&step.action, step.count);
     }
     let fixed: String = chars.into_iter().collect();
     if is_nfc_quick(fixed.chars()) == unicode_normalization::IsNormalized::Yes {

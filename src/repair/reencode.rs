@@ -42,6 +42,16 @@ pub const CONT: u8 = 2;
 /// The character may be a two-byte lead in some page (so "lead + space" may hide 0xA0).
 pub const LEAD2: u8 = 4;
 
+/// Page masks of one character: bit p set when the character is, in page p, a lead byte
+/// (any, two-byte, two-byte in a page with 0xA0 = no-break space) or a continuation byte.
+#[derive(Clone, Copy, Default)]
+struct Masks {
+    lead: u16,
+    short: u16,
+    lead2: u16,
+    cont: u16,
+}
+
 struct Tables {
     /// Per page: character slot -> byte (0 = the page cannot produce this character).
     enc: Vec<[u8; SLOTS]>,
@@ -49,6 +59,8 @@ struct Tables {
     lost: Vec<Vec<u8>>,
     /// Per slot: LEAD / CONT / LEAD2 over all pages.
     flags: [u8; SLOTS],
+    /// Per slot: the four page masks below, side by side (one cache line per lookup).
+    masks: Vec<Masks>,
     /// Per slot: bit p set when the character is a lead byte in page p.
     lead_pages: [u16; SLOTS],
     /// Per slot: bit p set when the character is a continuation byte in page p.
@@ -56,8 +68,6 @@ struct Tables {
     /// Per slot: bit p set when the character is a two-byte lead in page p, which maps 0xA0 to
     /// a no-break space.
     lead2_pages: [u16; SLOTS],
-    /// Per slot: bit p set when the character is a two-byte lead in page p.
-    short_pages: [u16; SLOTS],
 }
 
 fn tables() -> &'static Tables {
@@ -144,14 +154,22 @@ fn build_tables() -> Tables {
         enc.push(map);
         lost.push(dropped);
     }
+    let masks = (0..SLOTS)
+        .map(|s| Masks {
+            lead: lead_pages[s],
+            short: short_pages[s],
+            lead2: lead2_pages[s],
+            cont: cont_pages[s],
+        })
+        .collect();
     Tables {
         enc,
         lost,
         flags,
+        masks,
         lead_pages,
         cont_pages,
         lead2_pages,
-        short_pages,
     }
 }
 
@@ -830,14 +848,15 @@ pub fn scan_line(line: &str) -> u8 {
             (lead, short, lead2, pending) = (0, 0, 0, 0);
             continue;
         };
-        let cont = t.cont_pages[s];
+        let m = t.masks[s];
+        let cont = m.cont;
         if cont & (short | pending) != 0 {
             found |= SUSPECT;
         }
         pending = (lead & !short) & cont;
-        lead = t.lead_pages[s];
-        short = t.short_pages[s];
-        lead2 = t.lead2_pages[s];
+        lead = m.lead;
+        short = m.short;
+        lead2 = m.lead2;
     }
     if pending != 0 {
         found |= SUSPECT;
