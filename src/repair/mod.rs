@@ -159,10 +159,12 @@ fn reencode_line(line: &str, steps: &mut Steps) -> Option<String> {
         if reps.is_empty() {
             break;
         }
+        let mut counts: Vec<(reencode::ActionKey, usize)> = Vec::new();
         for rep in &reps {
-            for (key, n) in rep.action_counts() {
-                done.add(&reencode::action_name(key), n);
-            }
+            rep.count_actions(&mut counts);
+        }
+        for (key, n) in counts {
+            done.add(&reencode::action_name(key), n);
         }
         chars = reencode::apply(&chars, &reps);
         changed = true;

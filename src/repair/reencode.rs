@@ -338,7 +338,10 @@ fn match_unit(chars: &[char], i: usize, page: usize) -> Option<Unit> {
             }
         }
         // A no-break space byte inside a two- or three-byte sequence may have become a space.
-        let space_may_be_a0 = need <= 2;
+        let space_may_be_a0 = need == 1
+            || (need == 2
+                && (k == 0 && (0xe2..=0xe9).contains(&b0)
+                    || k == 1 && (0xe0..=0xe3).contains(&b0)));
         if c == ' '
             && space_may_be_a0
             && (lo..=hi).contains(&0xa0)
@@ -438,9 +441,8 @@ pub struct Replacement {
 pub type ActionKey = (usize, Kind, bool, bool);
 
 impl Replacement {
-    /// Distinct step keys of this replacement with their counts.
-    pub fn action_counts(&self) -> Vec<(ActionKey, usize)> {
-        let mut counts: Vec<(ActionKey, usize)> = Vec::with_capacity(2);
+    /// Adds the step keys of this replacement to `counts`.
+    pub fn count_actions(&self, counts: &mut Vec<(ActionKey, usize)>) {
         for &(kind, latin1, out) in &self.units {
             let key = (self.page, kind, latin1, out == '\u{a0}');
             match counts.iter_mut().find(|(k, _)| *k == key) {
@@ -448,7 +450,6 @@ impl Replacement {
                 None => counts.push((key, 1)),
             }
         }
-        counts
     }
 }
 
