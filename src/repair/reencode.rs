@@ -646,6 +646,7 @@ fn best_round_once(chars: &[char], depth: usize) -> Vec<Replacement> {
         return Vec::new();
     }
     let non_ascii = chars.iter().filter(|c| !c.is_ascii()).count();
+    let mut line_score: Option<i32> = None;
     // Find the units of every candidate page; only the pages that explain the most non-ASCII
     // characters are scored (a page that explains less is never the better reading).
     let mut found: Vec<(usize, Vec<Unit>, usize)> = Vec::new();
@@ -678,10 +679,21 @@ fn best_round_once(chars: &[char], depth: usize) -> Vec<Replacement> {
                     .count()
             })
             .sum();
+        if covered == non_ascii {
+            // The page explains the whole line: if what it gives is spotless, no other page
+            // can do better (ties go to the earlier page anyway).
+            let clusters = make_clusters(&units);
+            let evidence: i32 = clusters.iter().map(|c| c.chain - c.cost).sum();
+            let fixed = apply_clusters(chars, &units, clusters.iter());
+            if weirdness(&fixed) == 0
+                && *line_score.get_or_insert_with(|| weirdness(chars)) + evidence >= MIN_GAIN
+            {
+                return build_replacements(page, &units, &clusters);
+            }
+        }
         most = most.max(covered);
         found.push((page, units, covered));
     }
-    let mut line_score: Option<i32> = None;
     let (mut before_buf, mut after_buf) = (Vec::new(), Vec::new());
     // Best so far: gain, index in `found`, accepted clusters.
     let mut best: Option<(i32, usize, Vec<Cluster>)> = None;
@@ -755,6 +767,10 @@ fn best_round_once(chars: &[char], depth: usize) -> Vec<Replacement> {
         return Vec::new();
     };
     let (page, units, _) = &found[f];
+    build_replacements(*page, units, &clusters)
+}
+
+fn build_replacements(page: usize, units: &[Unit], clusters: &[Cluster]) -> Vec<Replacement> {
     clusters
         .iter()
         .map(|c| {
@@ -764,7 +780,7 @@ fn best_round_once(chars: &[char], depth: usize) -> Vec<Replacement> {
                 start: c.start,
                 end: c.end,
                 text: text.into_iter().collect(),
-                page: *page,
+                page,
                 units: units[c.first..c.last]
                     .iter()
                     .map(|u| (u.kind, u.latin1, u.out))
