@@ -338,6 +338,13 @@ fn info_table() -> &'static [Info] {
 fn info(table: &[Info], c: char) -> Info {
     match table.get(c as usize) {
         Some(&i) => i,
+        // Kana, CJK ideographs, Hangul: letters without case, the bulk of East Asian text.
+        None if matches!(c as u32, 0x3041..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xac00..=0xd7a3) => {
+            Info {
+                class: Class::Uncased,
+                rarity: 0,
+            }
+        }
         None => Info {
             class: classify(c),
             rarity: rarity_of(c) as i8,
