@@ -511,7 +511,7 @@ struct Cluster {
     cost: i32,
 }
 
-fn make_clusters(units: &[Unit]) -> Vec<Cluster> {
+fn make_clusters(chars: &[char], units: &[Unit]) -> Vec<Cluster> {
     let mut clusters = Vec::with_capacity(units.len());
     let mut k = 0;
     while k < units.len() {
@@ -526,8 +526,16 @@ fn make_clusters(units: &[Unit]) -> Vec<Cluster> {
             .iter()
             .filter(|u| u.kind == Kind::SpaceAsNbsp && !(u.out == 'à' && u.space_after))
             .count() as i32;
-        let chain = cluster.len() as i32 - 1
+        let mut chain = cluster.len() as i32 - 1
             + cluster.iter().filter(|u| u.end - u.start >= 3).count() as i32;
+        // A currency sign right before a number is what a price looks like ("£1,200").
+        let end = cluster[cluster.len() - 1].end;
+        if cluster.len() == 1
+            && matches!(cluster[0].out, '£' | '€' | '¥' | '¢')
+            && chars.get(end).is_some_and(|c| c.is_ascii_digit())
+        {
+            chain += 1;
+        }
         clusters.push(Cluster {
             first: k,
             last: e,
@@ -682,7 +690,7 @@ fn best_round_once(chars: &[char], depth: usize) -> Vec<Replacement> {
         if covered == non_ascii {
             // The page explains the whole line: if what it gives is spotless, no other page
             // can do better (ties go to the earlier page anyway).
-            let clusters = make_clusters(&units);
+            let clusters = make_clusters(chars, &units);
             let evidence: i32 = clusters.iter().map(|c| c.chain - c.cost).sum();
             let fixed = apply_clusters(chars, &units, clusters.iter());
             if weirdness(&fixed) == 0
@@ -719,7 +727,7 @@ fn best_round_once(chars: &[char], depth: usize) -> Vec<Replacement> {
             } else {
                 MIN_GAIN
             };
-        let clusters = make_clusters(units);
+        let clusters = make_clusters(chars, units);
         let (gain_total, accepted) = if consistent {
             // Every non-ASCII character of the line belongs to a sequence: the line is judged
             // as a whole.

@@ -275,6 +275,10 @@ fn pair_cost(a: char, b: char, ka: Class, kb: Class) -> i32 {
             cost += 1;
         }
     }
+    // Cyrillic or Greek letters glued to ASCII digits.
+    if matches!(script_of(a), Script::Cyrillic | Script::Greek) && kb == Class::Digit {
+        cost += 1;
+    }
     // Letters of caseless scripts glued to ASCII digits or letters.
     if (ka == Class::Uncased && matches!(kb, Class::Digit | Class::AsciiLower | Class::AsciiUpper))
         || (kb == Class::Uncased
