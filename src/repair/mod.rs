@@ -18,6 +18,7 @@
 //! Hand-written rather than taken from a crate: the crates that port ftfy cannot repair
 //! Windows-1257, infer a dropped byte, or confine a repair to the damaged run of a line.
 
+mod bytemap;
 mod reencode;
 pub mod score;
 pub mod tables;
@@ -117,20 +118,20 @@ fn fix_line<'a>(line: &'a str, opts: &RepairOptions, steps: &mut Steps) -> Cow<'
         cur = Cow::Owned(decoded);
     }
     if !cur.is_ascii() {
-        let found = reencode::scan_line(&cur);
-        if found & reencode::HAS_INVISIBLE != 0
+        let found = bytemap::scan_line(&cur);
+        if found & bytemap::HAS_INVISIBLE != 0
             && let Some(cleaned) = remove_invisible(&cur, steps)
         {
             cur = Cow::Owned(cleaned);
         }
         let mut reencoded = false;
-        if found & reencode::SUSPECT != 0
+        if found & bytemap::SUSPECT != 0
             && let Some(fixed) = reencode_line(&cur, steps)
         {
             cur = Cow::Owned(fixed);
             reencoded = true;
         }
-        if (reencoded || found & reencode::HAS_C1 != 0)
+        if (reencoded || found & bytemap::HAS_C1 != 0)
             && let Some(fixed) = replace_c1(&cur, steps)
         {
             cur = Cow::Owned(fixed);
@@ -168,7 +169,7 @@ fn reencode_line(line: &str, steps: &mut Steps) -> Option<String> {
         }
         chars = reencode::apply(&chars, &reps);
         changed = true;
-        if !reencode::may_hold_mojibake_chars(&chars) {
+        if !bytemap::may_hold_mojibake_chars(&chars) {
             break;
         }
     }
