@@ -124,7 +124,8 @@ pub struct IngestArgs {
 #[command(after_help = "\
 Examples:
   newsclean fix < page.txt > page.fixed.txt
-  printf '%s\\n' '{\"text\": \"Caf\u{c3}\u{a9}\"}' | newsclean fix --jsonl")]
+  newsclean fix --explain article.txt > article.fixed.txt
+  printf '%s\\n' '{\"text\": \"Caf\u{c3}\u{a9}\"}' | newsclean fix --jsonl | jq -r .text")]
 pub struct FixArgs {
     /// The file to repair; `-` or nothing reads stdin
     #[arg(value_name = "FILE")]
@@ -145,6 +146,10 @@ pub struct FixArgs {
     /// Also fold full-width and half-width characters to normal width (changes correct text)
     #[arg(long)]
     pub fold_width: bool,
+
+    /// Leave HTML entities such as `&amp;` and `&#8217;` as they are
+    #[arg(long)]
+    pub keep_entities: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -9,6 +9,7 @@ mod util;
 
 mod commands;
 mod determinism;
+mod fix;
 mod hostile;
 mod inputs;
 mod output;
