@@ -1,10 +1,69 @@
 //! Boilerplate removal: which lines of an article are the site's chrome rather than the story.
 //!
-//! In: the repaired lines of one article. Out: one `Verdict` per line, content or boilerplate, with
-//! the reason a line was dropped.
+//! In: the repaired lines of one article, the phrase library ([`patterns::Rules`]) and, when the
+//! batch was pre-scanned, cross-document counts ([`repeats::RepeatCounts`]). Out: one [`Verdict`]
+//! per line, content or boilerplate, with the reason a line was dropped (shown by `--explain`).
+//! It never changes a line's text, never reorders lines, never prints.
 //!
-//! This is the stage's interface; the classifier arrives with the boilerplate issue. Until then
-//! every non-blank line is kept, and nothing is claimed to be removed.
+//! Three kinds of evidence are combined, in this order:
+//!
+//! 1. Hard evidence decides alone: a phrase-library hit (`phrase:FAMILY`), a line seen in many
+//!    different stories of the batch (`repeated`), or a `keep` rule.
+//! 2. Text features give every other line a first class, in the manner of jusText but on text
+//!    alone: short lines (under `short_chars`) wait for their context; longer lines are good when
+//!    their stopword density (for the detected language, see [`lang`]) is high, near-good when it
+//!    is middling, bad when low (menus, lists of names, teaser headlines). Lines ending like a
+//!    sentence get a lower bar.
+//! 3. Context smoothing: near-good and short lines take the class of their nearest decided
+//!    neighbours (a short line between content stays: a subhead, a one-line quote, a score); a
+//!    run of good paragraphs written in direct address ("your support", "we need") that sits
+//!    between boilerplate on both sides is an appeal and goes; after a comment-section marker
+//!    (`tail` rules) that follows the article, everything goes.
+//!
+//! Hand-written: the crates that do this (trafilatura ports, `justext`) work on HTML and lean on
+//! markup and link density, which a text file no longer has.
+
+pub mod lang;
+pub mod patterns;
+pub mod repeats;
+
+use std::sync::Arc;
+
+use patterns::{Kind, Rules};
+use repeats::RepeatCounts;
+
+/// Knobs of the classifier, with defaults set on the fixtures.
+#[derive(Debug, Clone)]
+pub struct BoilerplateOptions {
+    /// The phrase library (built-in rules plus any `--rules` file).
+    pub rules: Arc<Rules>,
+    /// Lines with fewer characters are "short" and decided by their context.
+    pub short_chars: usize,
+    /// Lines with at least this many characters and a high stopword density are content alone.
+    pub long_chars: usize,
+    /// Stopword density at or above which a line reads as prose.
+    pub stop_high: f32,
+    /// Stopword density below which a line is not prose.
+    pub stop_low: f32,
+    /// A line seen in at least this many different stories of the batch is site chrome.
+    pub repeat_min_stories: u32,
+    /// Whether `ingest` pre-scans the batch to count lines across stories.
+    pub cross_document: bool,
+}
+
+impl Default for BoilerplateOptions {
+    fn default() -> Self {
+        BoilerplateOptions {
+            rules: Rules::builtin(),
+            short_chars: 70,
+            long_chars: 200,
+            stop_high: 0.38,
+            stop_low: 0.28,
+            repeat_min_stories: 5,
+            cross_document: true,
+        }
+    }
+}
 
 /// What the classifier decided about one line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,14 +74,322 @@ pub struct Verdict {
     pub reason: Option<String>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Blank,
+    Good,
+    NearGood,
+    Short,
+    Bad,
+}
+
+/// Per-line evidence.
+#[derive(Debug, Clone, Default)]
+struct Line {
+    chars: usize,
+    words: usize,
+    address: usize,
+    ends_sentence: bool,
+    hard: bool,
+    tail: bool,
+    reason: Option<String>,
+}
+
 /// Classifies every line of one article. Blank lines are dropped without a reason: they are
 /// paragraph separators, not content.
-pub fn classify(lines: &[&str]) -> Vec<Verdict> {
-    lines
+pub fn classify(
+    lines: &[&str],
+    opts: &BoilerplateOptions,
+    repeats: Option<&RepeatCounts>,
+) -> Vec<Verdict> {
+    let lex = lang::lexicon_for(lines);
+    let mut norm = String::new();
+    let mut word_buf = String::new();
+    let mut info = vec![Line::default(); lines.len()];
+    let mut class = vec![Class::Blank; lines.len()];
+
+    for (i, raw) in lines.iter().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let li = &mut info[i];
+        li.chars = line.chars().count();
+        li.ends_sentence = ends_like_sentence(line);
+        patterns::normalise(line, &mut norm);
+        if let Some(hit) = opts.rules.find(&norm) {
+            li.hard = true;
+            if hit.kind == Kind::Keep {
+                class[i] = Class::Good;
+                continue;
+            }
+            li.tail = hit.kind == Kind::Tail;
+            li.reason = Some(format!("phrase:{}", hit.family));
+            class[i] = Class::Bad;
+            continue;
+        }
+        if let Some(counts) = repeats
+            && norm.chars().any(char::is_alphabetic)
+        {
+            let n = counts.stories(xxhash_rust::xxh3::xxh3_64(norm.as_bytes()));
+            if n >= opts.repeat_min_stories {
+                li.hard = true;
+                li.reason = Some(format!("repeated in {n} stories"));
+                class[i] = Class::Bad;
+                continue;
+            }
+        }
+        let counts = lang::count_words(line, lex, &mut word_buf);
+        li.words = counts.words;
+        li.address = counts.address;
+        let density = if counts.words == 0 {
+            0.0
+        } else {
+            counts.stop as f32 / counts.words as f32
+        };
+        class[i] = if li.chars < opts.short_chars {
+            Class::Short
+        } else if density >= opts.stop_high
+            && (li.chars >= opts.long_chars || (li.ends_sentence && counts.words >= 12))
+        {
+            Class::Good
+        } else if density >= opts.stop_low || (li.ends_sentence && density >= opts.stop_low * 0.75)
+        {
+            Class::NearGood
+        } else {
+            li.reason = Some("low stopword density".into());
+            Class::Bad
+        };
+    }
+
+    smooth_near_good(&mut class, &mut info);
+    smooth_short(&mut class, &mut info);
+    drop_appeals(&mut class, &mut info);
+    drop_after_tail(&mut class, &mut info);
+
+    class
         .iter()
-        .map(|line| Verdict {
-            keep: !line.trim().is_empty(),
-            reason: None,
+        .zip(info)
+        .map(|(c, li)| match c {
+            Class::Good => Verdict {
+                keep: true,
+                reason: None,
+            },
+            Class::Blank => Verdict {
+                keep: false,
+                reason: None,
+            },
+            _ => Verdict {
+                keep: false,
+                reason: Some(li.reason.unwrap_or_else(|| "boilerplate context".into())),
+            },
         })
         .collect()
+}
+
+/// Whether a line ends like a sentence (full stop, question, exclamation, closing quote).
+fn ends_like_sentence(line: &str) -> bool {
+    let last = line
+        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ')' | ']'))
+        .chars()
+        .last();
+    matches!(
+        last,
+        Some('.' | '!' | '?' | '"' | '\'' | '”' | '“' | '»' | '«' | '’' | '…' | ':' | ';')
+    )
+}
+
+/// The class of the nearest line before `i` (or after, with `forward`) that is Good or Bad;
+/// the article's edges count as Bad. Also returns the distance in non-blank lines.
+fn neighbour(class: &[Class], i: usize, forward: bool) -> (Class, usize) {
+    let mut steps = 0;
+    let mut j = i;
+    loop {
+        if forward {
+            j += 1;
+            if j >= class.len() {
+                return (Class::Bad, steps + 1);
+            }
+        } else {
+            if j == 0 {
+                return (Class::Bad, steps + 1);
+            }
+            j -= 1;
+        }
+        match class[j] {
+            Class::Blank => {}
+            Class::Good | Class::Bad => return (class[j], steps + 1),
+            _ => steps += 1,
+        }
+    }
+}
+
+/// Near-good lines: bad only when boilerplate lies on both sides.
+fn smooth_near_good(class: &mut [Class], info: &mut [Line]) {
+    let before = class.to_vec();
+    for i in 0..class.len() {
+        if before[i] != Class::NearGood {
+            continue;
+        }
+        let (prev, _) = neighbour(&before, i, false);
+        let (next, _) = neighbour(&before, i, true);
+        if prev == Class::Bad && next == Class::Bad {
+            class[i] = Class::Bad;
+            info[i].reason = Some("prose-like line between boilerplate".into());
+        } else {
+            class[i] = Class::Good;
+        }
+    }
+}
+
+/// Short lines: content between content, boilerplate between boilerplate; at a boundary a short
+/// line stays only when it reads as a sentence and touches the content.
+fn smooth_short(class: &mut [Class], info: &mut [Line]) {
+    let before = class.to_vec();
+    for i in 0..class.len() {
+        if before[i] != Class::Short {
+            continue;
+        }
+        let (prev, dp) = neighbour(&before, i, false);
+        let (next, dn) = neighbour(&before, i, true);
+        let keep = match (prev, next) {
+            (Class::Good, Class::Good) => true,
+            (Class::Bad, Class::Bad) => false,
+            (Class::Good, _) => info[i].ends_sentence && info[i].words >= 3 && dp <= 2,
+            (_, Class::Good) => info[i].ends_sentence && info[i].words >= 3 && dn <= 2,
+            _ => false,
+        };
+        if keep {
+            class[i] = Class::Good;
+        } else {
+            class[i] = Class::Bad;
+            info[i].reason = Some("short line among boilerplate".into());
+        }
+    }
+}
+
+/// A run of good lines in direct address, with phrase-matched or other boilerplate on both
+/// sides, is an appeal (donation, membership, newsletter pitch) and goes.
+fn drop_appeals(class: &mut [Class], info: &mut [Line]) {
+    let total_good: usize = (0..class.len())
+        .filter(|&k| class[k] == Class::Good)
+        .map(|k| info[k].chars)
+        .sum();
+    let mut i = 0;
+    while i < class.len() {
+        if class[i] != Class::Good {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i;
+        while end < class.len() && matches!(class[end], Class::Good | Class::Blank) {
+            end += 1;
+        }
+        let run: Vec<usize> = (start..end).filter(|&k| class[k] == Class::Good).collect();
+        let (words, address) = run.iter().fold((0, 0), |(w, a), &k| {
+            (w + info[k].words, a + info[k].address)
+        });
+        let run_chars: usize = run.iter().map(|&k| info[k].chars).sum();
+        let appeal = address * 28 >= words.max(1)
+            && run.iter().all(|&k| info[k].address >= 1)
+            && run_chars * 5 < total_good * 2;
+        let bounded_hard = |k: Option<usize>| k.is_some_and(|k| info[k].hard);
+        let prev_bad = (0..start).rev().find(|&k| class[k] != Class::Blank);
+        let next_bad = (end..class.len()).find(|&k| class[k] != Class::Blank);
+        if appeal
+            && run.len() <= 6
+            && prev_bad.is_some()
+            && next_bad.is_some()
+            && (bounded_hard(prev_bad) || bounded_hard(next_bad))
+        {
+            for &k in &run {
+                class[k] = Class::Bad;
+                info[k].reason = Some("appeal between boilerplate".into());
+            }
+        }
+        i = end;
+    }
+}
+
+/// After a comment-section marker that follows most of the article, nothing is article.
+fn drop_after_tail(class: &mut [Class], info: &mut [Line]) {
+    let total: usize = (0..class.len())
+        .filter(|&k| class[k] == Class::Good)
+        .map(|k| info[k].chars)
+        .sum();
+    let mut before = 0;
+    for i in 0..class.len() {
+        if class[i] == Class::Good {
+            before += info[i].chars;
+        }
+        if info[i].tail && before * 2 > total {
+            for k in i + 1..class.len() {
+                if class[k] == Class::Good {
+                    class[k] = Class::Bad;
+                    info[k].reason = Some("after comment-section marker".into());
+                }
+            }
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kept<'a>(lines: &[&'a str]) -> Vec<&'a str> {
+        let v = classify(lines, &BoilerplateOptions::default(), None);
+        lines
+            .iter()
+            .zip(v)
+            .filter(|(_, v)| v.keep)
+            .map(|(l, _)| *l)
+            .collect()
+    }
+
+    const P1: &str = "The city council voted on Tuesday to close the old bridge for repairs, a \
+                      decision that will send thousands of drivers on a long detour for the next \
+                      six months, officials said.";
+    const P2: &str = "Engineers found cracks in two of the supporting beams during an inspection \
+                      in March, and the council said it had no choice but to act before the \
+                      winter storms arrive.";
+
+    #[test]
+    fn drops_share_bar_lines() {
+        let lines = ["Share this article", "Facebook", "Twitter", "", P1, "", P2];
+        assert_eq!(kept(&lines), vec![P1, P2]);
+    }
+
+    #[test]
+    fn short_line_between_content_stays() {
+        let lines = [P1, "", "\"We had no choice.\"", "", P2];
+        assert_eq!(kept(&lines), vec![P1, "\"We had no choice.\"", P2]);
+    }
+
+    #[test]
+    fn comment_section_after_article_goes() {
+        let lines = [
+            P1,
+            P2,
+            "Leave a Reply",
+            "I drive over that bridge every day and I have been saying for years that it is \
+             falling apart, and nobody in the council would listen to any of us.",
+        ];
+        assert_eq!(kept(&lines), vec![P1, P2]);
+    }
+
+    #[test]
+    fn blank_lines_have_no_reason() {
+        let v = classify(&["", P1], &BoilerplateOptions::default(), None);
+        assert_eq!(
+            v[0],
+            Verdict {
+                keep: false,
+                reason: None
+            }
+        );
+        assert!(v[1].keep);
+    }
 }

@@ -1,0 +1,212 @@
+//! Language of one article and the word lists that go with it: stopwords and words of direct
+//! address.
+//!
+//! In: the article's lines. Out: a [`Lexicon`] (shared, built once per language per process).
+//!
+//! Detection is `whatlang` on a sample of at most 2 KB taken from the article's longer lines, so
+//! its cost does not grow with the article. Stopwords come from the `stop-words` crate (the
+//! Stopwords ISO lists). Choice: the `justext` crate carries jusText's own lists, but it is an
+//! HTML extractor and brings an HTML parsing stack we do not need; NLTK's lists (also in
+//! `stop-words`) lack Polish, one of the languages we must handle. The ISO lists cover every
+//! language whatlang reports for Europe; they are longer than jusText's (they hold common
+//! adverbs and verbs too), so our density thresholds are higher than jusText's 0.30/0.32 and were
+//! set on our own fixtures. Words of direct address (`you`, `wir`, `nous`...) are our own small
+//! data file, `address.txt`. When the language is unknown or has no list, a union of the English,
+//! German, Spanish, French and Polish lists is used.
+
+use std::collections::HashSet;
+use std::sync::{LazyLock, OnceLock};
+
+use xxhash_rust::xxh3::Xxh3Builder;
+
+/// Words of direct address per language (`CODE word word ...` a line).
+const ADDRESS: &str = include_str!("address.txt");
+
+/// Bytes of text handed to the language detector at most.
+const SAMPLE_BYTES: usize = 2048;
+
+/// whatlang's languages we map to a two-letter code with a stopword list.
+const CODES: &[(whatlang::Lang, &str)] = &[
+    (whatlang::Lang::Eng, "en"),
+    (whatlang::Lang::Deu, "de"),
+    (whatlang::Lang::Spa, "es"),
+    (whatlang::Lang::Fra, "fr"),
+    (whatlang::Lang::Pol, "pl"),
+    (whatlang::Lang::Ita, "it"),
+    (whatlang::Lang::Por, "pt"),
+    (whatlang::Lang::Nld, "nl"),
+    (whatlang::Lang::Ces, "cs"),
+    (whatlang::Lang::Slk, "sk"),
+    (whatlang::Lang::Slv, "sl"),
+    (whatlang::Lang::Hrv, "hr"),
+    (whatlang::Lang::Swe, "sv"),
+    (whatlang::Lang::Dan, "da"),
+    (whatlang::Lang::Nob, "no"),
+    (whatlang::Lang::Fin, "fi"),
+    (whatlang::Lang::Hun, "hu"),
+    (whatlang::Lang::Ron, "ro"),
+    (whatlang::Lang::Tur, "tr"),
+    (whatlang::Lang::Rus, "ru"),
+    (whatlang::Lang::Ukr, "uk"),
+    (whatlang::Lang::Bul, "bg"),
+    (whatlang::Lang::Ell, "el"),
+    (whatlang::Lang::Cat, "ca"),
+    (whatlang::Lang::Lit, "lt"),
+    (whatlang::Lang::Lav, "lv"),
+    (whatlang::Lang::Est, "et"),
+];
+
+/// Languages whose lists make up the fallback lexicon.
+const FALLBACK_CODES: &[&str] = &["en", "de", "es", "fr", "pl"];
+
+type WordSet = HashSet<&'static str, Xxh3Builder>;
+
+/// The word lists of one language.
+#[derive(Debug)]
+pub struct Lexicon {
+    /// Two-letter code, or `"mixed"` for the fallback.
+    pub code: &'static str,
+    stop: WordSet,
+    address: WordSet,
+}
+
+static LEXICONS: LazyLock<Vec<OnceLock<Lexicon>>> =
+    LazyLock::new(|| CODES.iter().map(|_| OnceLock::new()).collect());
+static FALLBACK: LazyLock<Lexicon> = LazyLock::new(|| build("mixed", FALLBACK_CODES));
+
+fn build(code: &'static str, codes: &[&str]) -> Lexicon {
+    let mut stop = WordSet::default();
+    let mut address = WordSet::default();
+    for c in codes {
+        if let Some(words) = stop_words::lookup(c) {
+            stop.extend(words.iter().copied());
+        }
+        for line in ADDRESS.lines() {
+            let mut words = line.split_whitespace();
+            if words.next() == Some(c) {
+                address.extend(words);
+            }
+        }
+    }
+    Lexicon {
+        code,
+        stop,
+        address,
+    }
+}
+
+impl Lexicon {
+    /// Whether `word` (already lowercase) is a stopword.
+    pub fn is_stop(&self, word: &str) -> bool {
+        self.stop.contains(word)
+    }
+
+    /// Whether `word` (already lowercase) addresses the reader or speaks as "we".
+    pub fn is_address(&self, word: &str) -> bool {
+        self.address.contains(word)
+    }
+}
+
+/// The lexicon for the language the article's lines are written in.
+pub fn lexicon_for(lines: &[&str]) -> &'static Lexicon {
+    let mut sample = String::with_capacity(SAMPLE_BYTES + 256);
+    for line in lines.iter().filter(|l| l.len() >= 80) {
+        if sample.len() >= SAMPLE_BYTES {
+            break;
+        }
+        sample.push_str(line.trim());
+        sample.push('\n');
+    }
+    if sample.len() < 200 {
+        for line in lines {
+            if sample.len() >= SAMPLE_BYTES {
+                break;
+            }
+            sample.push_str(line.trim());
+            sample.push('\n');
+        }
+    }
+    let detected = whatlang::detect(&sample).map(|info| info.lang());
+    match detected.and_then(|lang| CODES.iter().position(|(l, _)| *l == lang)) {
+        Some(i) if stop_words::lookup(CODES[i].1).is_some() => {
+            LEXICONS[i].get_or_init(|| build(CODES[i].1, &[CODES[i].1]))
+        }
+        _ => &FALLBACK,
+    }
+}
+
+/// Counts of one line's words.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WordCounts {
+    /// Runs of letters (apostrophes inside a word kept).
+    pub words: usize,
+    /// Of them, stopwords.
+    pub stop: usize,
+    /// Of them, words of direct address.
+    pub address: usize,
+}
+
+/// Counts the words of `line`, its stopwords and its words of address; `buf` is reused.
+pub fn count_words(line: &str, lex: &Lexicon, buf: &mut String) -> WordCounts {
+    let mut counts = WordCounts::default();
+    buf.clear();
+    let flush = |buf: &mut String, counts: &mut WordCounts| {
+        if !buf.is_empty() {
+            counts.words += 1;
+            if lex.is_stop(buf) {
+                counts.stop += 1;
+            }
+            if lex.is_address(buf) {
+                counts.address += 1;
+            }
+            buf.clear();
+        }
+    };
+    for c in line.chars() {
+        if c.is_alphabetic() {
+            if c.is_ascii() {
+                buf.push(c.to_ascii_lowercase());
+            } else {
+                buf.extend(c.to_lowercase());
+            }
+        } else if (c == '\'' || c == '’') && !buf.is_empty() {
+            buf.push('\'');
+        } else {
+            flush(buf, &mut counts);
+        }
+    }
+    flush(buf, &mut counts);
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_german_and_counts_its_stopwords() {
+        let lines = [
+            "Die Regierung hat am Montag beschlossen, dass die neuen Regeln ab dem \
+                      kommenden Jahr für alle Betriebe gelten sollen, wie ein Sprecher sagte.",
+        ];
+        let lex = lexicon_for(&lines);
+        assert_eq!(lex.code, "de");
+        let mut buf = String::new();
+        let c = count_words(lines[0], lex, &mut buf);
+        assert_eq!(c.words, 23);
+        assert!(c.stop >= 8, "{c:?}");
+    }
+
+    #[test]
+    fn address_words_are_counted() {
+        let lines = [
+            "Your support helps us to tell the story, and we need you to keep our \
+                      reporters on the ground where the news is happening today.",
+        ];
+        let lex = lexicon_for(&lines);
+        assert_eq!(lex.code, "en");
+        let mut buf = String::new();
+        let c = count_words(lines[0], lex, &mut buf);
+        assert_eq!(c.address, 5, "{c:?}");
+    }
+}
