@@ -225,16 +225,16 @@ pub fn process_bytes_with(
     let (text, steps) = repair::fix(&decoded.text, &cfg.repair);
     let lines: Vec<&str> = text.lines().collect();
     let verdicts = boilerplate::classify(&lines, &cfg.boilerplate, repeats);
-    let keep: Vec<bool> = verdicts.iter().map(|v| v.keep).collect();
-    let found = extract::extract(&lines, &keep);
+    let found = extract::extract(&lines, &verdicts);
 
     let mut paragraphs = Vec::new();
     let mut removed = Vec::new();
     for (i, (line, verdict)) in lines.iter().zip(&verdicts).enumerate() {
+        if found.uses(i) {
+            continue;
+        }
         if verdict.keep {
-            if !found.used_lines.contains(&i) {
-                paragraphs.push(line.trim().to_string());
-            }
+            paragraphs.push(line.trim().to_string());
         } else if !line.trim().is_empty() {
             removed.push(RemovedLine {
                 line: i + 1,
@@ -247,9 +247,9 @@ pub fn process_bytes_with(
         repair: steps.clone(),
         removed: removed.clone(),
         extracted: found
-            .used_lines
+            .used
             .iter()
-            .map(|i| format!("line {}", i + 1))
+            .map(|(i, field)| format!("{field}: line {}", i + 1))
             .collect(),
     });
     Ok(Article {

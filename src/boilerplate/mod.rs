@@ -47,6 +47,10 @@ pub struct BoilerplateOptions {
     pub stop_low: f32,
     /// A line seen in at least this many different stories of the batch is site chrome.
     pub repeat_min_stories: u32,
+    /// Good lines separated by more than this many dropped lines form separate segments.
+    pub segment_gap_lines: usize,
+    /// A segment with less than this share of the main segment's characters is dropped.
+    pub segment_min_share: f32,
     /// Whether `ingest` pre-scans the batch to count lines across stories.
     pub cross_document: bool,
 }
@@ -61,6 +65,8 @@ impl Default for BoilerplateOptions {
             stop_low: 0.28,
             repeat_min_stories: 5,
             cross_document: true,
+            segment_gap_lines: 3,
+            segment_min_share: 0.3,
         }
     }
 }
@@ -92,6 +98,7 @@ struct Line {
     ends_sentence: bool,
     hard: bool,
     tail: bool,
+    density: f32,
     reason: Option<String>,
 }
 
@@ -142,19 +149,30 @@ pub fn classify(
         let counts = lang::count_words(line, lex, &mut word_buf);
         li.words = counts.words;
         li.address = counts.address;
-        let density = if counts.words == 0 {
+        li.density = if counts.words == 0 {
             0.0
         } else {
             counts.stop as f32 / counts.words as f32
         };
+        class[i] = Class::Short;
+    }
+
+    // Thresholds scale with this article's own prose: stopword lists differ in length between
+    // languages, and a language with a short list (Polish) has lower densities throughout.
+    let scale = density_scale(&class, &info, opts);
+    let (high, low) = (opts.stop_high * scale, opts.stop_low * scale);
+    for i in 0..lines.len() {
+        if class[i] != Class::Short || info[i].hard {
+            continue;
+        }
+        let li = &mut info[i];
         class[i] = if li.chars < opts.short_chars {
             Class::Short
-        } else if density >= opts.stop_high
-            && (li.chars >= opts.long_chars || (li.ends_sentence && counts.words >= 12))
+        } else if li.density >= high
+            && (li.chars >= opts.long_chars || (li.ends_sentence && li.words >= 12))
         {
             Class::Good
-        } else if density >= opts.stop_low || (li.ends_sentence && density >= opts.stop_low * 0.75)
-        {
+        } else if li.density >= low || (li.ends_sentence && li.density >= low * 0.75) {
             Class::NearGood
         } else {
             li.reason = Some("low stopword density".into());
@@ -166,6 +184,7 @@ pub fn classify(
     smooth_short(&mut class, &mut info);
     drop_appeals(&mut class, &mut info);
     drop_after_tail(&mut class, &mut info);
+    drop_far_segments(&mut class, &mut info, opts);
 
     class
         .iter()
@@ -185,6 +204,36 @@ pub fn classify(
             },
         })
         .collect()
+}
+
+/// Stopword density of prose in the language the thresholds were set for (English, German).
+const REFERENCE_DENSITY: f32 = 0.45;
+
+/// How much lower than usual this article's prose density runs: the character-weighted median
+/// density of its long lines against [`REFERENCE_DENSITY`], capped at 1 and floored at 0.4. With
+/// too little long text to judge, 1.
+fn density_scale(class: &[Class], info: &[Line], opts: &BoilerplateOptions) -> f32 {
+    let mut long: Vec<(f32, usize)> = class
+        .iter()
+        .zip(info)
+        .filter(|(c, li)| **c == Class::Short && !li.hard && li.chars >= opts.long_chars / 2)
+        .map(|(_, li)| (li.density, li.chars))
+        .collect();
+    let total: usize = long.iter().map(|l| l.1).sum();
+    if total < 400 {
+        return 1.0;
+    }
+    long.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut acc = 0;
+    let mut median = REFERENCE_DENSITY;
+    for (d, chars) in long {
+        acc += chars;
+        if acc * 2 >= total {
+            median = d;
+            break;
+        }
+    }
+    (median / REFERENCE_DENSITY).clamp(0.4, 1.0)
 }
 
 /// Whether a line ends like a sentence (full stop, question, exclamation, closing quote).
@@ -305,6 +354,7 @@ fn drop_appeals(class: &mut [Class], info: &mut [Line]) {
         {
             for &k in &run {
                 class[k] = Class::Bad;
+                info[k].hard = true;
                 info[k].reason = Some("appeal between boilerplate".into());
             }
         }
@@ -331,6 +381,46 @@ fn drop_after_tail(class: &mut [Class], info: &mut [Line]) {
                 }
             }
             return;
+        }
+    }
+}
+
+/// The article is one stretch of text: good lines far from the main stretch (a teaser in the
+/// sidebar, a footer blurb) are not part of it unless they carry weight of their own.
+fn drop_far_segments(class: &mut [Class], info: &mut [Line], opts: &BoilerplateOptions) {
+    // Segments: (first line, last line, good characters).
+    let mut segments: Vec<(usize, usize, usize)> = Vec::new();
+    let mut gap = 0;
+    for i in 0..class.len() {
+        match class[i] {
+            Class::Good => {
+                match segments.last_mut() {
+                    Some(seg) if gap <= opts.segment_gap_lines => {
+                        seg.1 = i;
+                        seg.2 += info[i].chars;
+                    }
+                    _ => segments.push((i, i, info[i].chars)),
+                }
+                gap = 0;
+            }
+            Class::Blank => {}
+            // Chrome named by a phrase (a share bar, a "read more" link) or an appeal sits inside
+            // articles too; it does not separate the text around it.
+            _ if info[i].hard => {}
+            _ => gap += 1,
+        }
+    }
+    let Some(main) = segments.iter().map(|s| s.2).max() else {
+        return;
+    };
+    for &(first, last, chars) in &segments {
+        if (chars as f32) < main as f32 * opts.segment_min_share {
+            for k in first..=last {
+                if class[k] == Class::Good {
+                    class[k] = Class::Bad;
+                    info[k].reason = Some("far from the main text".into());
+                }
+            }
         }
     }
 }
