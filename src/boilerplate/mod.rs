@@ -98,6 +98,7 @@ struct Line {
     ends_sentence: bool,
     hard: bool,
     tail: bool,
+    digits: bool,
     density: f32,
     reason: Option<String>,
 }
@@ -123,6 +124,7 @@ pub fn classify(
         let li = &mut info[i];
         li.chars = line.chars().count();
         li.ends_sentence = ends_like_sentence(line);
+        li.digits = line.bytes().any(|b| b.is_ascii_digit());
         patterns::normalise(line, &mut norm);
         if let Some(hit) = opts.rules.find(&norm) {
             li.hard = true;
@@ -180,6 +182,12 @@ pub fn classify(
         };
     }
 
+    // An article with no line that is prose by itself: its near-good lines are the best it has.
+    if !class.contains(&Class::Good) {
+        for c in class.iter_mut().filter(|c| **c == Class::NearGood) {
+            *c = Class::Good;
+        }
+    }
     smooth_near_good(&mut class, &mut info);
     smooth_short(&mut class, &mut info);
     drop_appeals(&mut class, &mut info);
@@ -205,6 +213,9 @@ pub fn classify(
         })
         .collect()
 }
+
+/// Up to this many short lines at the very end of a text may be content (nothing follows them).
+const END_SHORT_LINES: usize = 6;
 
 /// Stopword density of prose in the language the thresholds were set for (English, German).
 const REFERENCE_DENSITY: f32 = 0.45;
@@ -249,7 +260,7 @@ fn ends_like_sentence(line: &str) -> bool {
 }
 
 /// The class of the nearest line before `i` (or after, with `forward`) that is Good or Bad;
-/// the article's edges count as Bad. Also returns the distance in non-blank lines.
+/// the start of the text counts as Bad, its end as Good. Also returns the distance in non-blank lines.
 fn neighbour(class: &[Class], i: usize, forward: bool) -> (Class, usize) {
     let mut steps = 0;
     let mut j = i;
@@ -257,7 +268,14 @@ fn neighbour(class: &[Class], i: usize, forward: bool) -> (Class, usize) {
         if forward {
             j += 1;
             if j >= class.len() {
-                return (Class::Bad, steps + 1);
+                // The end of the text is not chrome by itself: a story may end in a few short
+                // lines (a score, a one-line sign-off) with nothing after them.
+                let end = if steps < END_SHORT_LINES {
+                    Class::Good
+                } else {
+                    Class::Bad
+                };
+                return (end, steps + 1);
             }
         } else {
             if j == 0 {
@@ -301,7 +319,12 @@ fn smooth_short(class: &mut [Class], info: &mut [Line]) {
         }
         let (prev, dp) = neighbour(&before, i, false);
         let (next, dn) = neighbour(&before, i, true);
+        let at_end = !class[i + 1..]
+            .iter()
+            .any(|c| matches!(c, Class::Good | Class::Bad));
+        let line_like_content = info[i].ends_sentence || info[i].digits;
         let keep = match (prev, next) {
+            (Class::Good, Class::Good) if at_end => line_like_content,
             (Class::Good, Class::Good) => true,
             (Class::Bad, Class::Bad) => false,
             (Class::Good, _) => info[i].ends_sentence && info[i].words >= 3 && dp <= 2,
@@ -483,3 +506,6 @@ mod tests {
         assert!(v[1].keep);
     }
 }
+
+#[cfg(test)]
+mod fixture_tests;
