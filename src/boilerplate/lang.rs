@@ -3,7 +3,7 @@
 //!
 //! In: the article's lines. Out: a [`Lexicon`] (shared, built once per language per process).
 //!
-//! Detection is `whatlang` on a sample of at most 2 KB taken from the article's longer lines, so
+//! Detection is `whatlang` on a sample of about 700 bytes taken from the article's longer lines, so
 //! its cost does not grow with the article. Stopwords come from the `stop-words` crate (the
 //! Stopwords ISO lists). Choice: the `justext` crate carries jusText's own lists, but it is an
 //! HTML extractor and brings an HTML parsing stack we do not need; NLTK's lists (also in
@@ -23,7 +23,7 @@ use xxhash_rust::xxh3::Xxh3Builder;
 const ADDRESS: &str = include_str!("address.txt");
 
 /// Bytes of text handed to the language detector at most.
-const SAMPLE_BYTES: usize = 2048;
+const SAMPLE_BYTES: usize = 700;
 
 /// whatlang's languages we map to a two-letter code with a stopword list.
 const CODES: &[(whatlang::Lang, &str)] = &[
@@ -117,7 +117,7 @@ pub fn lexicon_for(lines: &[&str]) -> &'static Lexicon {
         sample.push_str(line.trim());
         sample.push('\n');
     }
-    if sample.len() < 200 {
+    if sample.len() < 150 {
         for line in lines {
             if sample.len() >= SAMPLE_BYTES {
                 break;

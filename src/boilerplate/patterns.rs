@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
 
 /// The built-in rule files, in the order they are read.
 const BUILTIN: &[(&str, &str)] = &[
@@ -25,8 +25,9 @@ const BUILTIN: &[(&str, &str)] = &[
     ("pl.txt", include_str!("rules/pl.txt")),
 ];
 
-/// Lines longer than this (in bytes) are not tested by `contains` rules: a long paragraph that
-/// merely mentions cookies or newsletters is prose.
+/// Lines longer than this (in bytes) are not tested by `contains` and `regex` rules: a long
+/// paragraph that merely mentions cookies or newsletters is prose (and skipping them keeps the
+/// stage fast).
 const CONTAINS_MAX_BYTES: usize = 300;
 
 /// How a rule matches and what a match does.
@@ -63,8 +64,7 @@ pub struct Rules {
     prefix_any: Option<Regex>,
     contains: Vec<(String, String)>,
     contains_any: Option<Regex>,
-    regexes: Vec<String>,
-    regex_set: RegexSet,
+    regexes: Vec<(Regex, String)>,
     count: usize,
 }
 
@@ -163,16 +163,16 @@ impl Rules {
         };
         let prefix_any = alternation(&mut prefixes.iter().map(|p| &p.0), true)?;
         let contains_any = alternation(&mut contains.iter().map(|p| &p.0), false)?;
-        let regex_set = RegexSet::new(regexes.iter().map(|r| r.0.as_str()))
-            .map_err(|e| format!("cannot combine regexes: {e}"))?;
         Ok(Rules {
             lines,
             prefixes,
             prefix_any,
             contains,
             contains_any,
-            regexes: regexes.into_iter().map(|r| r.1).collect(),
-            regex_set,
+            regexes: regexes
+                .into_iter()
+                .filter_map(|(r, f)| Regex::new(&r).ok().map(|r| (r, f)))
+                .collect(),
             count,
         })
     }
@@ -208,9 +208,11 @@ impl Rules {
                 kind: Kind::Contains,
             });
         }
-        if let Some(i) = self.regex_set.matches(norm).iter().next() {
+        if norm.len() < CONTAINS_MAX_BYTES
+            && let Some((_, family)) = self.regexes.iter().find(|(re, _)| re.is_match(norm))
+        {
             return Some(Hit {
-                family: &self.regexes[i],
+                family,
                 kind: Kind::Regex,
             });
         }

@@ -63,11 +63,11 @@ static CALENDAR: LazyLock<Calendar> = LazyLock::new(|| {
         .collect::<Vec<_>>()
         .join("|");
     let textual_dmy = Regex::new(&format!(
-        r"(?i)\b(\d{{1,2}})(?:\.|er|st|nd|rd|th|º)?\s*(?:de\s+)?({month_alt})\.?,?\s+(?:de\s+|del\s+)?(\d{{4}})\b"
+        r"(?i)(?-u:\b)(\d{{1,2}})(?:\.|er|st|nd|rd|th|º)?\s*(?:de\s+)?({month_alt})\.?,?\s+(?:de\s+|del\s+)?(\d{{4}})(?-u:\b)"
     ))
     .expect("day-month-year pattern is valid");
     let textual_mdy = Regex::new(&format!(
-        r"(?i)\b({month_alt})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"
+        r"(?i)(?-u:\b)({month_alt})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?-u:\b)"
     ))
     .expect("month-day-year pattern is valid");
     Calendar {
@@ -76,13 +76,13 @@ static CALENDAR: LazyLock<Calendar> = LazyLock::new(|| {
         filler,
         textual_dmy,
         textual_mdy,
-        numeric: Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b").expect("valid"),
+        numeric: Regex::new(r"(?-u:\b)(\d{1,2})\.(\d{1,2})\.(\d{4})(?-u:\b)").expect("valid"),
         iso: Regex::new(
-            r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?\b",
+            r"(?-u:\b)(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?(?-u:\b)",
         )
         .expect("valid"),
         time: Regex::new(
-            r"(?i)\b(\d{1,2})[:.h](\d{2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?(?:\s*(?:uhr|h))?(?:\s*\(?([a-z]{1,4})\)?)?(?:\s*([+-]\d{2}:?\d{2}))?",
+            r"(?i)(?-u:\b)(\d{1,2})[:.h](\d{2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?(?:\s*(?:uhr|h))?(?:\s*\(?([a-z]{1,4})\)?)?(?:\s*([+-]\d{2}:?\d{2}))?",
         )
         .expect("valid"),
     }
@@ -115,7 +115,7 @@ fn valid(year: i32, month: u32, day: u32) -> bool {
 
 /// Reads the first date in `line`, if any.
 pub fn find_date(line: &str) -> Option<Found> {
-    if line.len() > 400 || !line.bytes().any(|b| b.is_ascii_digit()) {
+    if line.len() > 200 || !line.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
     let cal = &*CALENDAR;

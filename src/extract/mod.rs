@@ -237,6 +237,9 @@ fn ends_sentence(t: &str) -> bool {
 
 /// The author named by a byline line (`By Rod McGuirk` -> `Rod McGuirk`), if it is one.
 fn byline_of(t: &str) -> Option<String> {
+    if t.len() > 120 || !BYLINE.is_match(t) {
+        return None;
+    }
     let c = BYLINE.captures(t)?;
     let name = c.get(1)?.as_str().trim();
     // The rest must read as names: mostly capitalised words, no sentence.
