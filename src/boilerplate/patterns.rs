@@ -65,6 +65,7 @@ pub struct Rules {
     contains: Vec<(String, String)>,
     contains_any: Option<Regex>,
     regexes: Vec<(Regex, String)>,
+    regex_any: Option<Regex>,
     count: usize,
 }
 
@@ -169,6 +170,15 @@ impl Rules {
             prefix_any,
             contains,
             contains_any,
+            regex_any: if regexes.is_empty() {
+                None
+            } else {
+                let alts: Vec<String> = regexes.iter().map(|r| format!("(?:{})", r.0)).collect();
+                Some(
+                    Regex::new(&alts.join("|"))
+                        .map_err(|e| format!("cannot combine regexes: {e}"))?,
+                )
+            },
             regexes: regexes
                 .into_iter()
                 .filter_map(|(r, f)| Regex::new(&r).ok().map(|r| (r, f)))
@@ -208,7 +218,9 @@ impl Rules {
                 kind: Kind::Contains,
             });
         }
+        // One pass of the combined regex; only a hit pays for finding which one it was.
         if norm.len() < CONTAINS_MAX_BYTES
+            && self.regex_any.as_ref().is_some_and(|re| re.is_match(norm))
             && let Some((_, family)) = self.regexes.iter().find(|(re, _)| re.is_match(norm))
         {
             return Some(Hit {
@@ -241,6 +253,22 @@ impl Rules {
 /// into one space and trimming both ends.
 pub fn normalise(line: &str, out: &mut String) {
     out.clear();
+    if line.is_ascii() {
+        // Fast path: bytes, no char decoding.
+        let mut pending_space = false;
+        for &b in line.as_bytes() {
+            if b.is_ascii_whitespace() {
+                pending_space = !out.is_empty();
+                continue;
+            }
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(char::from(b.to_ascii_lowercase()));
+        }
+        return;
+    }
     let mut pending_space = false;
     for c in line.chars() {
         if c.is_whitespace() || c == '\u{a0}' || c == '\u{200b}' || c == '\u{feff}' {

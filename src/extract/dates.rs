@@ -115,7 +115,12 @@ fn valid(year: i32, month: u32, day: u32) -> bool {
 
 /// Reads the first date in `line`, if any.
 pub fn find_date(line: &str) -> Option<Found> {
-    if line.len() > 200 || !line.bytes().any(|b| b.is_ascii_digit()) {
+    // Every format read here has a four-digit year: a cheap test before any regex runs.
+    let has_year = line
+        .as_bytes()
+        .windows(4)
+        .any(|w| w.iter().all(u8::is_ascii_digit));
+    if line.len() > 200 || !has_year {
         return None;
     }
     let cal = &*CALENDAR;

@@ -201,7 +201,7 @@ pub fn extract(lines: &[&str], verdicts: &[Verdict]) -> Extracted {
     }
     // A date anywhere else, when the line is only a date.
     if found.published.is_none()
-        && let Some((i, d)) = (0..n).find_map(|i| {
+        && let Some((i, d)) = (0..n).filter(|&i| text(i).len() <= 100).find_map(|i| {
             dates::find_date(text(i))
                 .filter(|d| d.whole_line)
                 .map(|d| (i, d))
