@@ -141,7 +141,16 @@ pub fn classify(
             && norm.chars().any(char::is_alphabetic)
         {
             let n = counts.stories(xxhash_rust::xxh3::xxh3_64(norm.as_bytes()));
-            if n >= opts.repeat_min_stories {
+            // A sentence or a line with figures ("Terms were not disclosed.", "Pay March 31")
+            // recurs in wire copy as content; it must recur in one story in 200 to be chrome.
+            let sentence_or_figures =
+                li.digits || (li.ends_sentence && norm.split(' ').count() >= 4);
+            let needed = if sentence_or_figures {
+                opts.repeat_min_stories.max(counts.articles() / 200)
+            } else {
+                opts.repeat_min_stories
+            };
+            if n >= needed {
                 li.hard = true;
                 li.reason = Some(format!("repeated in {n} stories"));
                 class[i] = Class::Bad;
@@ -190,9 +199,11 @@ pub fn classify(
     }
     smooth_near_good(&mut class, &mut info);
     smooth_short(&mut class, &mut info);
+    keep_figure_runs(&mut class, &mut info);
     drop_appeals(&mut class, &mut info);
     drop_after_tail(&mut class, &mut info);
     drop_far_segments(&mut class, &mut info, opts);
+    keep_something(&mut class, &mut info);
 
     class
         .iter()
@@ -291,6 +302,20 @@ fn neighbour(class: &[Class], i: usize, forward: bool) -> (Class, usize) {
     }
 }
 
+/// Features alone never empty an article: when nothing is left (a wire table of figures, a
+/// two-line brief), every line not named by hard evidence (phrase, repetition) is kept.
+fn keep_something(class: &mut [Class], info: &mut [Line]) {
+    if class.contains(&Class::Good) {
+        return;
+    }
+    for (c, li) in class.iter_mut().zip(info.iter_mut()) {
+        if *c == Class::Bad && !li.hard {
+            *c = Class::Good;
+            li.reason = None;
+        }
+    }
+}
+
 /// Near-good lines: bad only when boilerplate lies on both sides.
 fn smooth_near_good(class: &mut [Class], info: &mut [Line]) {
     let before = class.to_vec();
@@ -337,6 +362,41 @@ fn smooth_short(class: &mut [Class], info: &mut [Line]) {
             class[i] = Class::Bad;
             info[i].reason = Some("short line among boilerplate".into());
         }
+    }
+}
+
+/// Lines of figures next to the text are a table or a list of results (`Net 12.6 mln vs 15.8
+/// mln`, `Rovers 3 United 2`): a run of two or more short lines that all carry digits, touching
+/// content on either side, is content.
+fn keep_figure_runs(class: &mut [Class], info: &mut [Line]) {
+    let soft_bad = |k: usize, class: &[Class], info: &[Line]| {
+        class[k] == Class::Bad && !info[k].hard && info[k].digits && info[k].chars < 120
+    };
+    let mut i = 0;
+    while i < class.len() {
+        if !soft_bad(i, class, info) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut run = Vec::new();
+        let mut j = i;
+        while j < class.len() && (class[j] == Class::Blank || soft_bad(j, class, info)) {
+            if class[j] != Class::Blank {
+                run.push(j);
+            }
+            j += 1;
+        }
+        let before = (0..start).rev().find(|&k| class[k] != Class::Blank);
+        let touches = before.is_some_and(|k| class[k] == Class::Good)
+            || (j < class.len() && class[j] == Class::Good);
+        if run.len() >= 2 && touches {
+            for &k in &run {
+                class[k] = Class::Good;
+                info[k].reason = None;
+            }
+        }
+        i = j.max(i + 1);
     }
 }
 

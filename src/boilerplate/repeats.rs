@@ -31,6 +31,7 @@ const KEY_LINE_WORDS: usize = 12;
 #[derive(Clone)]
 pub struct RepeatCounts {
     rows: [Vec<u16>; 2],
+    articles: u32,
 }
 
 impl std::fmt::Debug for RepeatCounts {
@@ -105,6 +106,7 @@ impl Default for RepeatCounter {
         RepeatCounter {
             counts: RepeatCounts {
                 rows: [vec![0; 1 << ROW_BITS], vec![0; 1 << ROW_BITS]],
+                articles: 0,
             },
             seen: vec![0; 1 << (SEEN_BITS - 6)],
         }
@@ -114,6 +116,7 @@ impl Default for RepeatCounter {
 impl RepeatCounter {
     /// Counts one article's lines for its story (each pair once).
     pub fn add(&mut self, keys: &ArticleKeys) {
+        self.counts.articles = self.counts.articles.saturating_add(1);
         for &line in &keys.lines {
             let pair = xxh3_64_with_seed(&line.to_le_bytes(), keys.story);
             let bit = (pair >> (64 - SEEN_BITS)) as usize;
@@ -148,6 +151,11 @@ impl RepeatCounts {
     /// In how many different stories the line with this key was seen (an upper estimate).
     pub fn stories(&self, key: u64) -> u32 {
         u32::from(self.rows[0][slot(key, 0)].min(self.rows[1][slot(key, 1)]))
+    }
+
+    /// Number of articles counted.
+    pub fn articles(&self) -> u32 {
+        self.articles
     }
 }
 
