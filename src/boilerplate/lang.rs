@@ -184,13 +184,18 @@ static VOTES: LazyLock<HashMap<&'static str, u8, WordHash>> = LazyLock::new(|| {
 fn vote(sample: &str) -> Option<usize> {
     let mut tally = [0u32; VOTING];
     let mut buf = String::new();
-    for word in sample.split(|c: char| !c.is_alphabetic()).take(400) {
+    for word in sample.split(|c: char| !c.is_alphabetic()).take(150) {
         if word.is_empty() {
             continue;
         }
-        buf.clear();
-        buf.extend(word.chars().flat_map(char::to_lowercase));
-        if let Some(mask) = VOTES.get(buf.as_str()) {
+        let key = if word.bytes().all(|b| b.is_ascii_lowercase()) {
+            word
+        } else {
+            buf.clear();
+            buf.extend(word.chars().flat_map(char::to_lowercase));
+            buf.as_str()
+        };
+        if let Some(mask) = VOTES.get(key) {
             for (i, t) in tally.iter_mut().enumerate() {
                 *t += u32::from(mask >> i & 1);
             }

@@ -157,6 +157,12 @@ pub fn classify(
                 continue;
             }
         }
+        if li.chars < opts.short_chars {
+            // Short lines wait for their context; only their word count matters.
+            li.words = line.split_whitespace().count();
+            class[i] = Class::Short;
+            continue;
+        }
         let counts = lang::count_words(line, lex, &mut word_buf);
         li.words = counts.words;
         li.address = counts.address;
@@ -200,7 +206,7 @@ pub fn classify(
     smooth_near_good(&mut class, &mut info);
     smooth_short(&mut class, &mut info);
     keep_figure_runs(&mut class, &mut info);
-    drop_appeals(&mut class, &mut info);
+    drop_appeals(&mut class, &mut info, opts);
     drop_after_tail(&mut class, &mut info);
     drop_far_segments(&mut class, &mut info, opts);
     keep_something(&mut class, &mut info);
@@ -402,7 +408,7 @@ fn keep_figure_runs(class: &mut [Class], info: &mut [Line]) {
 
 /// A run of good lines in direct address, with phrase-matched or other boilerplate on both
 /// sides, is an appeal (donation, membership, newsletter pitch) and goes.
-fn drop_appeals(class: &mut [Class], info: &mut [Line]) {
+fn drop_appeals(class: &mut [Class], info: &mut [Line], opts: &BoilerplateOptions) {
     let total_good: usize = (0..class.len())
         .filter(|&k| class[k] == Class::Good)
         .map(|k| info[k].chars)
@@ -419,12 +425,19 @@ fn drop_appeals(class: &mut [Class], info: &mut [Line]) {
             end += 1;
         }
         let run: Vec<usize> = (start..end).filter(|&k| class[k] == Class::Good).collect();
-        let (words, address) = run.iter().fold((0, 0), |(w, a), &k| {
+        // Address words are counted on long lines only (short ones are not word-counted).
+        let long: Vec<usize> = run
+            .iter()
+            .copied()
+            .filter(|&k| info[k].chars >= opts.short_chars)
+            .collect();
+        let (words, address) = long.iter().fold((0, 0), |(w, a), &k| {
             (w + info[k].words, a + info[k].address)
         });
         let run_chars: usize = run.iter().map(|&k| info[k].chars).sum();
-        let appeal = address * 28 >= words.max(1)
-            && run.iter().all(|&k| info[k].address >= 1)
+        let appeal = !long.is_empty()
+            && address * 28 >= words.max(1)
+            && long.iter().all(|&k| info[k].address >= 1)
             && run_chars * 5 < total_good * 2;
         let bounded_hard = |k: Option<usize>| k.is_some_and(|k| info[k].hard);
         let prev_bad = (0..start).rev().find(|&k| class[k] != Class::Blank);
