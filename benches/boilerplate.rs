@@ -2,7 +2,7 @@
 //!
 //! Reads up to 3,000 articles from `../shared/corpora/reuters.jsonl` when it is there (one JSON
 //! object a line with a "text" field), else the project's own fixtures; times several passes.
-//! Run: `cargo bench --bench boilerplate`.
+//! Run: `cargo bench --bench boilerplate` (`BENCH_DIR=folder` times that folder's files instead).
 
 use std::time::Instant;
 
@@ -11,6 +11,18 @@ use newsclean::extract::extract;
 
 fn load() -> (String, Vec<String>) {
     let root = env!("CARGO_MANIFEST_DIR");
+    // BENCH_DIR=some/folder times the .txt files of that folder instead.
+    if let Ok(dir) = std::env::var("BENCH_DIR") {
+        let mut docs = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for e in entries.flatten() {
+                if let Ok(t) = std::fs::read_to_string(e.path()) {
+                    docs.push(t);
+                }
+            }
+        }
+        return (dir, docs);
+    }
     let corpus = format!("{root}/../shared/corpora/reuters.jsonl");
     if let Ok(text) = std::fs::read_to_string(&corpus) {
         let docs: Vec<String> = text

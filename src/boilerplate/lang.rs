@@ -59,7 +59,40 @@ const CODES: &[(whatlang::Lang, &str)] = &[
 /// Languages whose lists make up the fallback lexicon.
 const FALLBACK_CODES: &[&str] = &["en", "de", "es", "fr", "pl"];
 
-type WordSet = HashSet<&'static str, WordHash>;
+/// A set of words: words of up to 8 bytes are packed into a `u64` (one multiply to hash, one
+/// compare to check), longer ones kept as strings.
+#[derive(Debug, Default)]
+struct PackedSet {
+    short: HashSet<u64, WordHash>,
+    long: HashSet<&'static str, WordHash>,
+}
+
+impl PackedSet {
+    fn insert(&mut self, word: &'static str) {
+        match pack(word) {
+            Some(k) => self.short.insert(k),
+            None => self.long.insert(word),
+        };
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        match pack(word) {
+            Some(k) => self.short.contains(&k),
+            None => self.long.contains(word),
+        }
+    }
+}
+
+/// The bytes of a word of at most 8 bytes as one number (zero-padded).
+fn pack(word: &str) -> Option<u64> {
+    let b = word.as_bytes();
+    if b.len() > 8 {
+        return None;
+    }
+    let mut buf = [0u8; 8];
+    buf[..b.len()].copy_from_slice(b);
+    Some(u64::from_le_bytes(buf))
+}
 
 /// A multiply-rotate hasher for short words (the Fx hash of rustc): word lookups are the inner
 /// loop of the stage, and SipHash or a streaming xxh3 cost several times more per short key.
@@ -67,6 +100,10 @@ type WordSet = HashSet<&'static str, WordHash>;
 pub struct WordHasher(u64);
 
 impl std::hash::Hasher for WordHasher {
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
     fn write(&mut self, bytes: &[u8]) {
         const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
         let mut chunks = bytes.chunks_exact(8);
@@ -92,8 +129,8 @@ pub type WordHash = std::hash::BuildHasherDefault<WordHasher>;
 pub struct Lexicon {
     /// Two-letter code, or `"mixed"` for the fallback.
     pub code: &'static str,
-    stop: WordSet,
-    address: WordSet,
+    stop: PackedSet,
+    address: PackedSet,
 }
 
 static LEXICONS: LazyLock<Vec<OnceLock<Lexicon>>> =
@@ -101,16 +138,20 @@ static LEXICONS: LazyLock<Vec<OnceLock<Lexicon>>> =
 static FALLBACK: LazyLock<Lexicon> = LazyLock::new(|| build("mixed", FALLBACK_CODES));
 
 fn build(code: &'static str, codes: &[&str]) -> Lexicon {
-    let mut stop = WordSet::default();
-    let mut address = WordSet::default();
+    let mut stop = PackedSet::default();
+    let mut address = PackedSet::default();
     for c in codes {
         if let Some(words) = stop_words::lookup(c) {
-            stop.extend(words.iter().copied());
+            for w in words.iter().copied() {
+                stop.insert(w);
+            }
         }
         for line in ADDRESS.lines() {
             let mut words = line.split_whitespace();
             if words.next() == Some(c) {
-                address.extend(words);
+                for w in words {
+                    address.insert(w);
+                }
             }
         }
     }

@@ -59,13 +59,14 @@ pub struct Hit<'a> {
 /// A compiled phrase library.
 #[derive(Debug)]
 pub struct Rules {
-    lines: HashMap<String, (String, Kind)>,
+    lines: HashMap<String, (String, Kind), crate::boilerplate::lang::WordHash>,
     prefixes: Vec<(String, String, Kind)>,
     prefix_any: Option<Regex>,
     contains: Vec<(String, String)>,
     contains_any: Option<Regex>,
     regexes: Vec<(Regex, String)>,
-    regex_any: Option<Regex>,
+    regex_anchored: Option<Regex>,
+    regex_floating: Option<Regex>,
     count: usize,
 }
 
@@ -101,7 +102,8 @@ impl Rules {
 
     /// Compiles rule files; the error names the file and line of the first bad rule.
     pub fn compile(files: &[(&str, &str)]) -> Result<Rules, String> {
-        let mut lines = HashMap::new();
+        let mut lines: HashMap<String, (String, Kind), crate::boilerplate::lang::WordHash> =
+            HashMap::default();
         let mut prefixes = Vec::new();
         let mut contains = Vec::new();
         let mut regexes = Vec::new();
@@ -170,15 +172,8 @@ impl Rules {
             prefix_any,
             contains,
             contains_any,
-            regex_any: if regexes.is_empty() {
-                None
-            } else {
-                let alts: Vec<String> = regexes.iter().map(|r| format!("(?:{})", r.0)).collect();
-                Some(
-                    Regex::new(&alts.join("|"))
-                        .map_err(|e| format!("cannot combine regexes: {e}"))?,
-                )
-            },
+            regex_anchored: combine(regexes.iter().filter(|r| r.0.starts_with('^')))?,
+            regex_floating: combine(regexes.iter().filter(|r| !r.0.starts_with('^')))?,
             regexes: regexes
                 .into_iter()
                 .filter_map(|(r, f)| Regex::new(&r).ok().map(|r| (r, f)))
@@ -220,7 +215,9 @@ impl Rules {
         }
         // One pass of the combined regex; only a hit pays for finding which one it was.
         if norm.len() < CONTAINS_MAX_BYTES
-            && self.regex_any.as_ref().is_some_and(|re| re.is_match(norm))
+            && [&self.regex_anchored, &self.regex_floating]
+                .iter()
+                .any(|re| re.as_ref().is_some_and(|re| re.is_match(norm)))
             && let Some((_, family)) = self.regexes.iter().find(|(re, _)| re.is_match(norm))
         {
             return Some(Hit {
@@ -249,40 +246,44 @@ impl Rules {
     }
 }
 
+/// One regex that matches where any of `rules` does (`None` for no rules). Anchored and floating
+/// rules are combined apart: an anchored set gives up after a few bytes of a line.
+fn combine<'a>(rules: impl Iterator<Item = &'a (String, String)>) -> Result<Option<Regex>, String> {
+    let alts: Vec<String> = rules.map(|r| format!("(?:{})", r.0)).collect();
+    if alts.is_empty() {
+        return Ok(None);
+    }
+    Regex::new(&alts.join("|"))
+        .map(Some)
+        .map_err(|e| format!("cannot combine regexes: {e}"))
+}
+
 /// Lowercases `line` into `out`, turning every run of white space (no-break spaces included)
 /// into one space and trimming both ends.
 pub fn normalise(line: &str, out: &mut String) {
     out.clear();
     if line.is_ascii() {
-        // Fast path: bytes, no char decoding.
-        let mut pending_space = false;
-        for &b in line.as_bytes() {
-            if b.is_ascii_whitespace() {
-                pending_space = !out.is_empty();
-                continue;
-            }
-            if pending_space {
+        // Fast path: whole words copied, then lowercased in place.
+        for word in line.split_ascii_whitespace() {
+            if !out.is_empty() {
                 out.push(' ');
-                pending_space = false;
             }
-            out.push(char::from(b.to_ascii_lowercase()));
+            out.push_str(word);
         }
+        out.make_ascii_lowercase();
         return;
     }
-    let mut pending_space = false;
-    for c in line.chars() {
-        if c.is_whitespace() || c == '\u{a0}' || c == '\u{200b}' || c == '\u{feff}' {
-            pending_space = !out.is_empty();
-            continue;
-        }
-        if pending_space {
+    let is_space = |c: char| c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}';
+    for word in line.split(is_space).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
             out.push(' ');
-            pending_space = false;
         }
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.extend(c.to_lowercase());
+        for c in word.chars() {
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
         }
     }
 }
