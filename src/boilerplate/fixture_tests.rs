@@ -41,6 +41,7 @@ fn fixtures_come_out_as_expected() {
             let got = match key {
                 "title" => field(&article.title),
                 "byline" => field(&article.byline),
+                "subtitle" => field(&article.subtitle),
                 "published" => published.clone(),
                 _ => panic!("unknown field {key}"),
             };
@@ -90,6 +91,18 @@ fn seed_001_loses_its_chrome_and_keeps_every_sentence() {
     assert!(body.starts_with("South Korean Defense Minister Shin Won-sik says"));
     assert!(body.contains("Marles added."));
     assert_eq!(article.byline.as_deref(), Some("Rod McGuirk"));
+    assert!(
+        article
+            .subtitle
+            .as_deref()
+            .is_some_and(|s| s.starts_with("South Korean Defense Minister Shin Won-sik says"))
+    );
+    assert_eq!(
+        article.title.as_deref(),
+        Some(
+            "South Korea considers joining alliance for sharing military technology with Australia, US and UK"
+        )
+    );
     let published = article.published.expect("dated");
     assert_eq!(published.iso.as_deref(), Some("2024-05-01T02:26:00-04:00"));
     assert_eq!(published.raw, "Wednesday 01 May 2024 02:26 EDT");

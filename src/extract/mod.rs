@@ -132,7 +132,17 @@ pub fn extract(lines: &[&str], verdicts: &[Verdict]) -> Extracted {
             && j == body_start
             && text(j).chars().count() < 350
         {
-            found.subtitle = Some(text(j).to_string());
+            // Only a line that is set apart from the story: no final full stop (a deck), or
+            // followed by the byline or the dateline. Otherwise it is the first paragraph.
+            let next = (j + 1..n).find(|&k| !text(k).is_empty()).map(text);
+            let before_credits = next.is_some_and(|t| {
+                byline_of(t).is_some()
+                    || is_lone_name(t)
+                    || dates::find_date(t).is_some_and(|d| d.whole_line)
+            });
+            if !ends_sentence(text(j)) || before_credits {
+                found.subtitle = Some(text(j).to_string());
+            }
         }
     }
 
