@@ -125,8 +125,20 @@ pub fn classify(
         li.chars = line.chars().count();
         li.ends_sentence = ends_like_sentence(line);
         li.digits = line.bytes().any(|b| b.is_ascii_digit());
-        patterns::normalise(line, &mut norm);
-        if let Some(hit) = opts.rules.find(&norm) {
+        // Rules other than prefixes never test long lines, so without cross-document counts
+        // (which need the whole line's key) only the line's head is normalised.
+        let hit = if line.len() >= patterns::CONTAINS_MAX_BYTES && repeats.is_none() {
+            let mut cut = LONG_LINE_HEAD_BYTES;
+            while !line.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            patterns::normalise(&line[..cut], &mut norm);
+            opts.rules.find_prefix(&norm)
+        } else {
+            patterns::normalise(line, &mut norm);
+            opts.rules.find(&norm)
+        };
+        if let Some(hit) = hit {
             li.hard = true;
             if hit.kind == Kind::Keep {
                 class[i] = Class::Good;
@@ -230,6 +242,9 @@ pub fn classify(
         })
         .collect()
 }
+
+/// Bytes of a long line normalised for prefix rules (prefix patterns are far shorter).
+const LONG_LINE_HEAD_BYTES: usize = 160;
 
 /// Up to this many short lines at the very end of a text may be content (nothing follows them).
 const END_SHORT_LINES: usize = 6;

@@ -28,7 +28,7 @@ const BUILTIN: &[(&str, &str)] = &[
 /// Lines longer than this (in bytes) are not tested by `contains` and `regex` rules: a long
 /// paragraph that merely mentions cookies or newsletters is prose (and skipping them keeps the
 /// stage fast).
-const CONTAINS_MAX_BYTES: usize = 300;
+pub const CONTAINS_MAX_BYTES: usize = 300;
 
 /// How a rule matches and what a match does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -226,6 +226,22 @@ impl Rules {
             });
         }
         None
+    }
+
+    /// Only the `prefix` and `keep` rules, for the head of a long line (the others never match a
+    /// line of [`CONTAINS_MAX_BYTES`] or more).
+    pub fn find_prefix(&self, norm: &str) -> Option<Hit<'_>> {
+        let re = self.prefix_any.as_ref()?;
+        if !re.is_match(norm) {
+            return None;
+        }
+        self.prefixes
+            .iter()
+            .find(|p| norm.starts_with(&p.0))
+            .map(|(_, family, kind)| Hit {
+                family,
+                kind: *kind,
+            })
     }
 
     /// `Comments (12)`, `Kommentare 3`: a tail line followed by a count.
