@@ -1,7 +1,10 @@
 //! Running the stages over a batch of files.
 //!
 //! Per file, in parallel (rayon): read → decode → repair → boilerplate → extract, giving an
-//! `Article` or a `FileIssue`. Per batch: cluster → canonical → record → emit. With `dedup` off
+//! `Article` or a `FileIssue`. Before that, when the batch has at least `repeat_min_stories`
+//! files, a pre-pass reads every file once more and keeps only hashed line keys (fixed memory,
+//! see `boilerplate::repeats`), so the boilerplate stage knows which lines recur across different
+//! stories. Per batch: cluster → canonical → record → emit. With `dedup` off
 //! every article is its own story and files are processed and written chunk by chunk, so memory
 //! stays flat however many files there are; with it on, the articles of the batch are held until
 //! clustering is done.
