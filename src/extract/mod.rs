@@ -112,7 +112,13 @@ pub fn extract(lines: &[&str], verdicts: &[Verdict]) -> Extracted {
             && byline_of(t).is_none()
             && dates::find_date(t).is_none_or(|d| !d.whole_line)
     };
-    let mut title_at = (from..body_start).rev().find(|&i| headline_like(i));
+    // The headline comes before any kept text: search above the first kept line (inclusive)
+    // first, so a run of kept figures or short lines above the first prose paragraph (a wire
+    // table) is not taken for the headline; then anywhere above the body.
+    let first_kept = (0..body_start).find(|&i| verdicts[i].keep);
+    let mut title_at = first_kept
+        .and_then(|k| (from.min(k)..=k).rev().find(|&i| headline_like(i)))
+        .or_else(|| (from..body_start).rev().find(|&i| headline_like(i)));
     // Two headline-like lines in a row: the upper one is the headline, the lower a standfirst.
     let mut standfirst_at = None;
     if let Some(i) = title_at
