@@ -115,10 +115,11 @@ impl Rules {
                     continue;
                 }
                 let bad = |why: &str| format!("{name}:{}: {why}: {raw}", n + 1);
-                let mut parts = raw.splitn(3, char::is_whitespace);
-                let kind = parts.next().unwrap_or_default();
-                let family = parts.next().unwrap_or_default().trim();
-                let pattern = parts.next().unwrap_or_default().trim();
+                // Fields are separated by any run of white space (columns may be aligned).
+                let (kind, rest) = raw.split_once(char::is_whitespace).unwrap_or((raw, ""));
+                let rest = rest.trim_start();
+                let (family, pattern) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+                let (family, pattern) = (family.trim(), pattern.trim());
                 if family.is_empty() || pattern.is_empty() {
                     return Err(bad("expected KIND FAMILY PATTERN"));
                 }
@@ -369,8 +370,12 @@ mod tests {
 
     #[test]
     fn extra_rules_are_added_and_errors_name_the_line() {
-        let rules =
-            Rules::with_extra("mine.txt", "# site\nprefix promo zum angebot\n").expect("valid");
+        let rules = Rules::with_extra(
+            "mine.txt",
+            "# site\nprefix promo zum angebot\nline   menu   e-paper\n",
+        )
+        .expect("valid");
+        assert_eq!(family(&rules, "E-Paper").as_deref(), Some("menu"));
         assert_eq!(
             family(&rules, "Zum Angebot des Tages").as_deref(),
             Some("promo")
