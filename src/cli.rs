@@ -118,6 +118,11 @@ pub struct IngestArgs {
     /// When to draw a progress bar on stderr
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
     pub progress: ProgressMode,
+
+    /// Extra boilerplate rules, one `KIND FAMILY PATTERN` a line (KIND: line, prefix, contains,
+    /// regex, tail, keep; see the README), added to the built-in phrase library
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -162,21 +167,25 @@ pub struct CleanArgs {
     #[arg(long)]
     pub explain: bool,
 
+    /// Extra boilerplate rules file (same format as `ingest --rules`)
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+
     /// Skip files larger than this (bytes, or with a K, M or G suffix)
     #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
     pub max_file_size: u64,
 }
 
 impl IngestArgs {
-    /// The pipeline configuration this command line asks for.
-    pub fn config(&self) -> Config {
+    /// The pipeline configuration this command line asks for (fails on a bad `--rules` file).
+    pub fn config(&self) -> anyhow::Result<Config> {
         let extensions: BTreeSet<String> = self
             .ext
             .iter()
             .map(|e| e.trim().trim_start_matches('.').to_ascii_lowercase())
             .filter(|e| !e.is_empty())
             .collect();
-        Config {
+        Ok(Config {
             max_file_bytes: self.max_file_size,
             extensions,
             include_extensionless: !self.no_extensionless,
@@ -185,9 +194,26 @@ impl IngestArgs {
             dedup: !self.no_dedup,
             explain: self.explain,
             jobs: self.jobs,
+            boilerplate: boilerplate_options(self.rules.as_deref())?,
             ..Config::default()
-        }
+        })
     }
+}
+
+/// Boilerplate options with the built-in phrase library plus the rules in `file`, if any.
+pub fn boilerplate_options(
+    file: Option<&std::path::Path>,
+) -> anyhow::Result<newsclean::boilerplate::BoilerplateOptions> {
+    let mut opts = newsclean::boilerplate::BoilerplateOptions::default();
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("{}: cannot read rules file: {e}", path.display()))?;
+        let rules =
+            newsclean::boilerplate::patterns::Rules::with_extra(&path.display().to_string(), &text)
+                .map_err(|e| anyhow::anyhow!("{e} (see the README for the rules format)"))?;
+        opts.rules = std::sync::Arc::new(rules);
+    }
+    Ok(opts)
 }
 
 /// Parses `4096`, `64K`, `16M`, `1G` (powers of 1024; a trailing `B` or `iB` is allowed).

@@ -55,7 +55,7 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 fn run_ingest(args: &IngestArgs) -> anyhow::Result<ExitCode> {
-    let cfg = args.config();
+    let cfg = args.config()?;
     let roots = expand_stdin_paths(&args.paths, args.null)?;
     let inputs = read::collect_inputs(&roots, &cfg);
 
@@ -312,6 +312,7 @@ fn run_clean(args: &CleanArgs) -> anyhow::Result<ExitCode> {
     let cfg = Config {
         max_file_bytes: args.max_file_size,
         explain: true,
+        boilerplate: cli::boilerplate_options(args.rules.as_deref())?,
         ..Config::default()
     };
     let article = match pipeline::process_file(&args.file, &cfg) {
