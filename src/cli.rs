@@ -125,6 +125,11 @@ pub struct IngestArgs {
 
     #[command(flatten)]
     pub cluster: ClusterFlags,
+
+    /// Extra boilerplate rules, one `KIND FAMILY PATTERN` a line (KIND: line, prefix, contains,
+    /// regex, tail, keep; see the README), added to the built-in phrase library
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
 }
 
 /// Clustering thresholds, shared by `ingest` and `compare`.
@@ -191,7 +196,8 @@ fn parse_unit(text: &str) -> Result<f64, String> {
 #[command(after_help = "\
 Examples:
   newsclean fix < page.txt > page.fixed.txt
-  printf '%s\\n' '{\"text\": \"Caf\u{c3}\u{a9}\"}' | newsclean fix --jsonl")]
+  newsclean fix --explain article.txt > article.fixed.txt
+  printf '%s\\n' '{\"text\": \"Caf\u{c3}\u{a9}\"}' | newsclean fix --jsonl | jq -r .text")]
 pub struct FixArgs {
     /// The file to repair; `-` or nothing reads stdin
     #[arg(value_name = "FILE")]
@@ -212,6 +218,10 @@ pub struct FixArgs {
     /// Also fold full-width and half-width characters to normal width (changes correct text)
     #[arg(long)]
     pub fold_width: bool,
+
+    /// Leave HTML entities such as `&amp;` and `&#8217;` as they are
+    #[arg(long)]
+    pub keep_entities: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -224,21 +234,25 @@ pub struct CleanArgs {
     #[arg(long)]
     pub explain: bool,
 
+    /// Extra boilerplate rules file (same format as `ingest --rules`)
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+
     /// Skip files larger than this (bytes, or with a K, M or G suffix)
     #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
     pub max_file_size: u64,
 }
 
 impl IngestArgs {
-    /// The pipeline configuration this command line asks for.
-    pub fn config(&self) -> Config {
+    /// The pipeline configuration this command line asks for (fails on a bad `--rules` file).
+    pub fn config(&self) -> anyhow::Result<Config> {
         let extensions: BTreeSet<String> = self
             .ext
             .iter()
             .map(|e| e.trim().trim_start_matches('.').to_ascii_lowercase())
             .filter(|e| !e.is_empty())
             .collect();
-        Config {
+        Ok(Config {
             max_file_bytes: self.max_file_size,
             extensions,
             include_extensionless: !self.no_extensionless,
@@ -248,9 +262,26 @@ impl IngestArgs {
             explain: self.explain,
             jobs: self.jobs,
             cluster: self.cluster.options(),
+            boilerplate: boilerplate_options(self.rules.as_deref())?,
             ..Config::default()
-        }
+        })
     }
+}
+
+/// Boilerplate options with the built-in phrase library plus the rules in `file`, if any.
+pub fn boilerplate_options(
+    file: Option<&std::path::Path>,
+) -> anyhow::Result<newsclean::boilerplate::BoilerplateOptions> {
+    let mut opts = newsclean::boilerplate::BoilerplateOptions::default();
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("{}: cannot read rules file: {e}", path.display()))?;
+        let rules =
+            newsclean::boilerplate::patterns::Rules::with_extra(&path.display().to_string(), &text)
+                .map_err(|e| anyhow::anyhow!("{e} (see the README for the rules format)"))?;
+        opts.rules = std::sync::Arc::new(rules);
+    }
+    Ok(opts)
 }
 
 /// Parses `4096`, `64K`, `16M`, `1G` (powers of 1024; a trailing `B` or `iB` is allowed).
@@ -302,8 +333,9 @@ mod tests {
         let Command::Ingest(ingest) = args.command else {
             panic!("parsed as another command");
         };
-        assert_eq!(ingest.config().cluster.rewrite_threshold, 0.6);
-        assert_eq!(ingest.config().cluster.copy_threshold, 0.5);
+        let cfg = ingest.config().expect("no rules file to read");
+        assert_eq!(cfg.cluster.rewrite_threshold, 0.6);
+        assert_eq!(cfg.cluster.copy_threshold, 0.5);
         assert_eq!(ClusterOptions::default().rewrite_threshold, 0.45);
     }
 }

@@ -27,6 +27,8 @@ pub struct Config {
     pub jobs: usize,
     /// Options of the text-repair stage.
     pub repair: crate::repair::RepairOptions,
+    /// Options of the boilerplate stage (phrase library, thresholds, cross-document counting).
+    pub boilerplate: crate::boilerplate::BoilerplateOptions,
     /// Thresholds and limits of story clustering.
     pub cluster: crate::cluster::ClusterOptions,
 }
@@ -43,6 +45,7 @@ impl Default for Config {
             explain: false,
             jobs: 0,
             repair: crate::repair::RepairOptions::default(),
+            boilerplate: crate::boilerplate::BoilerplateOptions::default(),
             cluster: crate::cluster::ClusterOptions::default(),
         }
     }

@@ -56,7 +56,7 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 fn run_ingest(args: &IngestArgs) -> anyhow::Result<ExitCode> {
-    let cfg = args.config();
+    let cfg = args.config()?;
     let roots = expand_stdin_paths(&args.paths, args.null)?;
     let inputs = read::collect_inputs(&roots, &cfg);
 
@@ -182,6 +182,7 @@ fn run_fix(args: &FixArgs) -> anyhow::Result<ExitCode> {
     let opts = repair::RepairOptions {
         straighten_quotes: args.straighten_quotes,
         fold_width: args.fold_width,
+        decode_entities: !args.keep_entities,
     };
     let input: Box<dyn BufRead> = match &args.file {
         None => Box::new(io::stdin().lock()),
@@ -203,6 +204,10 @@ fn run_fix(args: &FixArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// Longest piece of a line repaired at once in filter mode: a longer line is cut at a space, so
+/// memory stays flat even on a huge file without newlines.
+const MAX_PIECE_BYTES: usize = 1 << 18;
+
 /// Repairs the input line by line, so memory stays flat whatever the input's size.
 fn fix_stream(
     mut input: Box<dyn BufRead>,
@@ -212,18 +217,45 @@ fn fix_stream(
     bad_lines: &Mutex<usize>,
 ) -> anyhow::Result<()> {
     let mut buf = Vec::new();
+    let mut carry = Vec::new();
     let mut line_no = 0usize;
+    let mut in_line = false;
     loop {
         buf.clear();
-        if input
+        buf.append(&mut carry);
+        let limit = if args.jsonl {
+            u64::MAX
+        } else {
+            MAX_PIECE_BYTES.saturating_sub(buf.len()).max(1) as u64
+        };
+        let read = input
+            .by_ref()
+            .take(limit)
             .read_until(b'\n', &mut buf)
-            .context("cannot read input")?
-            == 0
-        {
+            .context("cannot read input")?;
+        if read == 0 && buf.is_empty() {
             return Ok(());
         }
-        line_no += 1;
+        if !in_line {
+            line_no += 1;
+        }
         let had_newline = buf.last() == Some(&b'\n');
+        if !had_newline && !args.jsonl && buf.len() >= MAX_PIECE_BYTES {
+            // An over-long line: repair up to its last space (or a character boundary) now,
+            // the rest with what follows.
+            let cut = match buf.iter().rposition(|&b| b == b' ') {
+                Some(space) => space + 1,
+                None => (1..=4.min(buf.len()))
+                    .map(|back| buf.len() - back)
+                    .find(|&at| buf[at] & 0xc0 != 0x80)
+                    .unwrap_or(buf.len()),
+            };
+            carry.extend_from_slice(&buf[cut..]);
+            buf.truncate(cut);
+            in_line = true;
+        } else {
+            in_line = false;
+        }
         let content = if had_newline {
             &buf[..buf.len() - 1]
         } else {
@@ -281,6 +313,7 @@ fn run_clean(args: &CleanArgs) -> anyhow::Result<ExitCode> {
     let cfg = Config {
         max_file_bytes: args.max_file_size,
         explain: true,
+        boilerplate: cli::boilerplate_options(args.rules.as_deref())?,
         ..Config::default()
     };
     let article = match pipeline::process_file(&args.file, &cfg) {

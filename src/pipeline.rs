@@ -1,7 +1,10 @@
 //! Running the stages over a batch of files.
 //!
 //! Per file, in parallel (rayon): read → decode → repair → boilerplate → extract, giving an
-//! `Article` or a `FileIssue`. Per batch: cluster → canonical → record → emit. With `dedup` off
+//! `Article` or a `FileIssue`. Before that, when the batch has at least `repeat_min_stories`
+//! files, a pre-pass reads every file once more and keeps only hashed line keys (fixed memory,
+//! see `boilerplate::repeats`), so the boilerplate stage knows which lines recur across different
+//! stories. Per batch: cluster → canonical → record → emit. With `dedup` off
 //! every article is its own story and files are processed and written chunk by chunk, so memory
 //! stays flat however many files there are; with it on, the articles of the batch are held until
 //! clustering is done.
@@ -78,8 +81,9 @@ pub fn ingest<W: Write>(
         .num_threads(cfg.jobs)
         .build()
         .context("cannot start worker threads")?;
+    let repeats = count_repeats(&pool, inputs, cfg);
     let process = |path: &PathBuf| {
-        let result = process_file(path, cfg);
+        let result = process_file_with(path, cfg, repeats.as_ref());
         on_event(Event::FileDone);
         result
     };
@@ -148,14 +152,67 @@ fn write_group<W: Write>(
     Ok(())
 }
 
+/// Cross-document pre-pass: reads every file once, keeps only hashed line keys (fixed memory,
+/// see `boilerplate::repeats`), and returns the counts; `None` when switched off or when the
+/// batch is too small for any line to reach the threshold. Files that fail here are reported by
+/// the main pass, not twice. Merging runs in input order, so the counts do not depend on threads.
+fn count_repeats(
+    pool: &rayon::ThreadPool,
+    inputs: &Inputs,
+    cfg: &Config,
+) -> Option<boilerplate::repeats::RepeatCounts> {
+    let opts = &cfg.boilerplate;
+    if !opts.cross_document || inputs.files.len() < opts.repeat_min_stories as usize {
+        return None;
+    }
+    let mut counter = boilerplate::repeats::RepeatCounter::default();
+    for chunk in inputs.files.chunks(STREAM_CHUNK_FILES) {
+        let keys: Vec<_> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|path| {
+                    let bytes = read::read_file(path, cfg).ok()?;
+                    let decoded = decode::decode_bytes(&bytes);
+                    let (text, _) = repair::fix(&decoded.text, &cfg.repair);
+                    let lines: Vec<&str> = text.lines().collect();
+                    Some(boilerplate::repeats::article_keys(&lines))
+                })
+                .collect()
+        });
+        for k in keys.iter().flatten() {
+            counter.add(k);
+        }
+    }
+    Some(counter.finish())
+}
+
 /// Runs the per-file stages on one file.
 pub fn process_file(path: &Path, cfg: &Config) -> Result<Article, FileIssue> {
+    process_file_with(path, cfg, None)
+}
+
+/// Runs the per-file stages on one file, with cross-document counts when the batch has them.
+pub fn process_file_with(
+    path: &Path,
+    cfg: &Config,
+    repeats: Option<&boilerplate::repeats::RepeatCounts>,
+) -> Result<Article, FileIssue> {
     let bytes = read::read_file(path, cfg)?;
-    process_bytes(path, &bytes, cfg)
+    process_bytes_with(path, &bytes, cfg, repeats)
 }
 
 /// Runs the per-file stages on bytes already read (`path` is only carried into the article).
 pub fn process_bytes(path: &Path, bytes: &[u8], cfg: &Config) -> Result<Article, FileIssue> {
+    process_bytes_with(path, bytes, cfg, None)
+}
+
+/// [`process_bytes`] with cross-document counts from a pre-pass over the batch.
+pub fn process_bytes_with(
+    path: &Path,
+    bytes: &[u8],
+    cfg: &Config,
+    repeats: Option<&boilerplate::repeats::RepeatCounts>,
+) -> Result<Article, FileIssue> {
     let decoded = decode::decode_bytes(bytes);
     if decoded.text.trim().is_empty() {
         return Err(FileIssue::new(path, IssueKind::Empty));
@@ -172,17 +229,17 @@ pub fn process_bytes(path: &Path, bytes: &[u8], cfg: &Config) -> Result<Article,
     }
     let (text, steps) = repair::fix(&decoded.text, &cfg.repair);
     let lines: Vec<&str> = text.lines().collect();
-    let verdicts = boilerplate::classify(&lines);
-    let keep: Vec<bool> = verdicts.iter().map(|v| v.keep).collect();
-    let found = extract::extract(&lines, &keep);
+    let verdicts = boilerplate::classify(&lines, &cfg.boilerplate, repeats);
+    let found = extract::extract(&lines, &verdicts);
 
     let mut paragraphs = Vec::new();
     let mut removed = Vec::new();
     for (i, (line, verdict)) in lines.iter().zip(&verdicts).enumerate() {
+        if found.uses(i) {
+            continue;
+        }
         if verdict.keep {
-            if !found.used_lines.contains(&i) {
-                paragraphs.push(line.trim().to_string());
-            }
+            paragraphs.push(line.trim().to_string());
         } else if !line.trim().is_empty() {
             removed.push(RemovedLine {
                 line: i + 1,
@@ -195,9 +252,9 @@ pub fn process_bytes(path: &Path, bytes: &[u8], cfg: &Config) -> Result<Article,
         repair: steps.clone(),
         removed: removed.clone(),
         extracted: found
-            .used_lines
+            .used
             .iter()
-            .map(|i| format!("line {}", i + 1))
+            .map(|(i, field)| format!("{field}: line {}", i + 1))
             .collect(),
     });
     let fingerprint = fingerprint::fingerprint(found.title.as_deref(), &paragraphs);

@@ -10,6 +10,7 @@ mod util;
 mod cluster;
 mod commands;
 mod determinism;
+mod fix;
 mod hostile;
 mod inputs;
 mod output;

@@ -56,10 +56,8 @@ fn seeds_without_dedup_give_two_records_with_paths_encodings_titles() {
     assert_ne!(records[0]["id"], records[1]["id"]);
 }
 
-/// The AP copy opens with a notification prompt; its title is the headline under it. Needs the
-/// boilerplate stage (issue 4); the skeleton takes the first line.
+/// The AP copy opens with a notification prompt; its title is the headline under it.
 #[test]
-#[ignore = "needs the boilerplate stage (issue 4)"]
 fn seed_ap_title_is_the_headline_not_the_notification_prompt() {
     let run = run_in(
         manifest_dir(),

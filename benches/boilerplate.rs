@@ -1,0 +1,95 @@
+//! Speed of the boilerplate stage (classification + extraction), single-threaded, in MB/s.
+//!
+//! Reads up to 3,000 articles from `../shared/corpora/reuters.jsonl` when it is there (one JSON
+//! object a line with a "text" field), else the project's own fixtures; times several passes.
+//! Run: `cargo bench --bench boilerplate` (`BENCH_DIR=folder` times that folder's files instead).
+
+use std::time::Instant;
+
+use newsclean::boilerplate::{BoilerplateOptions, classify};
+use newsclean::extract::extract;
+
+fn load() -> (String, Vec<String>) {
+    let root = env!("CARGO_MANIFEST_DIR");
+    // BENCH_DIR=some/folder times the .txt files of that folder instead.
+    if let Ok(dir) = std::env::var("BENCH_DIR") {
+        let mut docs = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for e in entries.flatten() {
+                if let Ok(t) = std::fs::read_to_string(e.path()) {
+                    docs.push(t);
+                }
+            }
+        }
+        return (dir, docs);
+    }
+    let corpus = format!("{root}/../shared/corpora/reuters.jsonl");
+    if let Ok(text) = std::fs::read_to_string(&corpus) {
+        let docs: Vec<String> = text
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_string))
+            .take(3000)
+            .collect();
+        if !docs.is_empty() {
+            return (corpus, docs);
+        }
+    }
+    let mut docs = Vec::new();
+    for dir in ["fixtures/boilerplate", "fixtures/seeds"] {
+        let Ok(entries) = std::fs::read_dir(format!("{root}/{dir}")) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            if e.path().extension().is_some_and(|x| x == "txt")
+                && let Ok(t) = std::fs::read_to_string(e.path())
+            {
+                docs.push(t);
+            }
+        }
+    }
+    ("fixtures".to_string(), docs)
+}
+
+/// Nanoseconds this thread has spent on a CPU (Linux `/proc/thread-self/schedstat`), so the figure
+/// does not depend on how busy the machine is; `None` elsewhere.
+fn cpu_ns() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    text.split_whitespace().next()?.parse().ok()
+}
+
+fn main() {
+    let (source, docs) = load();
+    let bytes: usize = docs.iter().map(String::len).sum();
+    let opts = BoilerplateOptions::default();
+    let passes = (200_000_000 / bytes.max(1)).clamp(1, 2000);
+    let mut kept = 0usize;
+    let start = Instant::now();
+    let cpu_start = cpu_ns();
+    for _ in 0..passes {
+        for doc in &docs {
+            let lines: Vec<&str> = doc.lines().collect();
+            let verdicts = classify(&lines, &opts, None);
+            let found = extract(&lines, &verdicts);
+            kept += verdicts.iter().filter(|v| v.keep).count() + found.used.len();
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let cpu_secs = cpu_ns()
+        .zip(cpu_start)
+        .map(|(end, begin)| (end - begin) as f64 / 1e9);
+    let mb = (bytes * passes) as f64 / 1e6;
+    if let Some(cpu) = cpu_secs {
+        println!(
+            "on-CPU time {cpu:.2}s of {secs:.2}s wall: {:.1} MB/s per core busy",
+            mb / cpu
+        );
+    }
+    println!(
+        "boilerplate+extract: {} docs from {source}, {:.1} MB in {secs:.2}s = {:.1} MB/s, {:.0} articles/s (kept {kept})",
+        docs.len(),
+        mb,
+        mb / secs,
+        (docs.len() * passes) as f64 / secs
+    );
+}

@@ -1,0 +1,360 @@
+//! Title, subtitle, byline, date and site name, taken from the lines of one article.
+//!
+//! In: the article's lines and the boilerplate stage's verdict on each. Out: the fields found and
+//! the lines they came from ([`Extracted::used`]); the pipeline takes those lines out of the body.
+//!
+//! How the header is found: the first *body paragraph* is the first kept line that reads as prose
+//! (100 characters or more, or a sentence of ten words). The headline is the nearest line above
+//! it that looks like one (2 to 30 words, no final full stop, not a phrase-library hit, not a
+//! date or a byline), looked for among kept and dropped lines alike, because a headline sits among
+//! menus and is often dropped as chrome. Byline and date are looked for from the headline to a
+//! few lines into the body: `By …`/`Von …`/`Por …`/`Par …`/`Autor: …` lines, or a lone name
+//! ("Rod McGuirk") next to the dateline or right under the headline; dates are read by
+//! [`dates`]. A dateline leaves the body only when the line holds nothing but the date.
+//!
+//! Body vs fields: the headline, the byline line and a date-only line leave the body. The
+//! standfirst (the prose line right under the headline) is copied into `subtitle` but also stays
+//! in the body: it is written as the story's lead, evaluators and readers count it as article
+//! text, and dropping it would lose the only summary some stories have.
+//!
+//! Never invents a field: what is not found stays `None`.
+
+pub mod dates;
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::boilerplate::Verdict;
+
+/// A publication date as found in the text and, when it could be read, as ISO 8601.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Published {
+    /// ISO 8601 (`2024-05-01T02:26:00-04:00`, or `2024-05-01` when there is no time).
+    pub iso: Option<String>,
+    /// The text the date was read from, as it stood in the article.
+    pub raw: String,
+}
+
+/// The metadata found in one article.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Extracted {
+    /// The headline.
+    pub title: Option<String>,
+    /// The standfirst under the headline (it stays in the body too).
+    pub subtitle: Option<String>,
+    /// The author line, without a leading "By".
+    pub byline: Option<String>,
+    /// The publication date.
+    pub published: Option<Published>,
+    /// The publishing site, where the text names it.
+    pub site: Option<String>,
+    /// Lines taken out of the body, with the field each one filled (`"title"`, `"byline"`, ...).
+    pub used: Vec<(usize, &'static str)>,
+}
+
+impl Extracted {
+    /// Whether line `i` was taken out of the body.
+    pub fn uses(&self, i: usize) -> bool {
+        self.used.iter().any(|(k, _)| *k == i)
+    }
+}
+
+/// Raw lines looked at above the first body paragraph when searching for the headline.
+const TITLE_WINDOW_LINES: usize = 30;
+/// Raw lines into the body still searched for a byline or a date.
+const BODY_HEAD_LINES: usize = 8;
+
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:by|von|por|par|przez|door|di|autor(?:in)?:?|author:|autore:|auteur\s*:|text:|texto:|written by|reporting by)\s+(.{3,80})$",
+    )
+    .expect("byline pattern is valid")
+});
+
+static SITE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:copyright\s*)?(?:©|\(c\))?\s*(?:copyright\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?)\s*(?:©\s*)?(?:by\s+)?([^.|,;©]{2,60}?)\s*(?:[.|,;]|all rights|alle rechte|todos los derechos|tous droits|wszelkie prawa|$)",
+    )
+    .expect("site pattern is valid")
+});
+
+/// Finds the metadata of one article.
+pub fn extract(lines: &[&str], verdicts: &[Verdict]) -> Extracted {
+    let mut found = Extracted::default();
+    let n = lines.len().min(verdicts.len());
+    let text = |i: usize| lines[i].trim();
+    let is_chrome = |i: usize| {
+        verdicts[i]
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.starts_with("phrase:") || r.starts_with("repeated"))
+    };
+    let words = |i: usize| text(i).split_whitespace().count();
+    let is_prose = |i: usize| {
+        let t = text(i);
+        verdicts[i].keep
+            && (t.chars().count() >= 100 || (ends_sentence(t) && words(i) >= 10))
+            && byline_of(t).is_none()
+    };
+    let body_start = (0..n).find(|&i| is_prose(i)).unwrap_or(n);
+
+    // Headline: nearest headline-like line above the body.
+    let from = body_start.saturating_sub(TITLE_WINDOW_LINES);
+    let headline_like = |i: usize| {
+        let t = text(i);
+        let w = words(i);
+        !t.is_empty()
+            && !is_chrome(i)
+            && (3..=30).contains(&w)
+            && t.chars().count() <= 220
+            && !t.ends_with('.')
+            && byline_of(t).is_none()
+            && dates::find_date(t).is_none_or(|d| !d.whole_line)
+    };
+    // The headline comes before any kept text: search above the first kept line (inclusive)
+    // first, so a run of kept figures or short lines above the first prose paragraph (a wire
+    // table) is not taken for the headline; then anywhere above the body.
+    let first_kept = (0..body_start).find(|&i| verdicts[i].keep);
+    let mut title_at = first_kept
+        .and_then(|k| (from.min(k)..=k).rev().find(|&i| headline_like(i)))
+        .or_else(|| (from..body_start).rev().find(|&i| headline_like(i)));
+    // Two headline-like lines in a row: the upper one is the headline, the lower a standfirst.
+    let mut standfirst_at = None;
+    if let Some(i) = title_at
+        && let Some(above) = (from..i).rev().find(|&k| !text(k).is_empty())
+        && headline_like(above)
+    {
+        standfirst_at = Some(i);
+        title_at = Some(above);
+    }
+    if let Some(i) = title_at {
+        found.title = Some(text(i).to_string());
+        found.used.push((i, "title"));
+        // Standfirst: the line right under the headline stays in the body, copied.
+        if let Some(j) = standfirst_at {
+            found.subtitle = Some(text(j).to_string());
+        } else if let Some(j) = (i + 1..n).find(|&j| !text(j).is_empty())
+            && j == body_start
+            && text(j).chars().count() < 350
+        {
+            // Only a line that is set apart from the story: no final full stop (a deck), or
+            // followed by the byline or the dateline. Otherwise it is the first paragraph.
+            let next = (j + 1..n).find(|&k| !text(k).is_empty()).map(text);
+            let before_credits = next.is_some_and(|t| {
+                byline_of(t).is_some()
+                    || is_lone_name(t)
+                    || dates::find_date(t).is_some_and(|d| d.whole_line)
+            });
+            if !ends_sentence(text(j)) || before_credits {
+                found.subtitle = Some(text(j).to_string());
+            }
+        }
+    }
+
+    // Byline and date: from the headline (or the window) to a few lines into the body.
+    let head_from = title_at.map_or(from, |i| i + 1);
+    let head_to = (body_start + BODY_HEAD_LINES).min(n);
+    let mut date_at = None;
+    for i in head_from..head_to {
+        let t = text(i);
+        if t.is_empty() || found.uses(i) {
+            continue;
+        }
+        if found.published.is_none()
+            && let Some(d) = dates::find_date(t)
+            && (d.whole_line || t.chars().count() <= 120 && !is_prose(i))
+        {
+            found.published = Some(Published {
+                iso: Some(d.iso),
+                raw: t.to_string(),
+            });
+            date_at = Some(i);
+            let byline_part = t
+                .split(['|', '•', '·'])
+                .find_map(|part| byline_of(part.trim()));
+            if let Some(b) = byline_part
+                && found.byline.is_none()
+            {
+                found.byline = Some(b);
+            }
+            if d.whole_line || found.byline.is_some() {
+                found.used.push((i, "published"));
+            }
+            continue;
+        }
+        if found.byline.is_none()
+            && let Some(b) = byline_of(t)
+        {
+            found.byline = Some(b);
+            found.used.push((i, "byline"));
+        }
+    }
+    // A lone name next to the dateline or right under the headline.
+    if found.byline.is_none() {
+        let next_nonblank = |i: usize, forward: bool| -> Option<usize> {
+            if forward {
+                (i + 1..n).find(|&j| !text(j).is_empty())
+            } else {
+                (0..i).rev().find(|&j| !text(j).is_empty())
+            }
+        };
+        let mut spots = Vec::new();
+        if let Some(d) = date_at {
+            spots.extend(next_nonblank(d, false));
+            spots.extend(next_nonblank(d, true));
+        }
+        if let Some(t) = title_at {
+            spots.extend(next_nonblank(t, true));
+        }
+        if let Some(i) = spots
+            .into_iter()
+            .find(|&i| !found.uses(i) && !is_chrome(i) && is_lone_name(text(i)))
+        {
+            found.byline = Some(text(i).to_string());
+            found.used.push((i, "byline"));
+        }
+    }
+    // A date anywhere else, when the line is only a date.
+    if found.published.is_none()
+        && let Some((i, d)) = (0..n).filter(|&i| text(i).len() <= 100).find_map(|i| {
+            dates::find_date(text(i))
+                .filter(|d| d.whole_line)
+                .map(|d| (i, d))
+        })
+    {
+        found.published = Some(Published {
+            iso: Some(d.iso),
+            raw: text(i).to_string(),
+        });
+        if verdicts[i].keep {
+            found.used.push((i, "published"));
+        }
+    }
+    // Site: where a copyright line names it.
+    found.site = (0..n)
+        .filter(|&i| verdicts[i].reason.as_deref() == Some("phrase:copyright"))
+        .find_map(|i| {
+            SITE.captures(text(i))
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str().trim().to_string())
+                .filter(|s| s.chars().any(char::is_alphabetic))
+        });
+    found.used.sort_unstable();
+    found
+}
+
+fn ends_sentence(t: &str) -> bool {
+    matches!(
+        t.trim_end().chars().last(),
+        Some('.' | '!' | '?' | '"' | '”' | '»' | '…')
+    )
+}
+
+/// The author named by a byline line (`By Rod McGuirk` -> `Rod McGuirk`), if it is one.
+fn byline_of(t: &str) -> Option<String> {
+    if t.len() > 120 || !BYLINE.is_match(t) {
+        return None;
+    }
+    let c = BYLINE.captures(t)?;
+    let name = c.get(1)?.as_str().trim();
+    // The rest must read as names: mostly capitalised words, no sentence.
+    let words: Vec<&str> = name.split_whitespace().collect();
+    if words.is_empty() || words.len() > 10 || name.ends_with('.') && words.len() > 4 {
+        return None;
+    }
+    let capitalised = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase()))
+        .count();
+    (capitalised * 2 >= words.len()).then(|| name.to_string())
+}
+
+/// A line that is nothing but a person's name: 2 to 4 capitalised words of letters.
+fn is_lone_name(t: &str) -> bool {
+    let words: Vec<&str> = t.split_whitespace().collect();
+    (2..=4).contains(&words.len())
+        && words.iter().all(|w| {
+            let mut chars = w.chars();
+            chars.next().is_some_and(char::is_uppercase)
+                && chars.all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’' | '.'))
+        })
+        && dates::find_date(t).is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verdicts(keep: &[bool]) -> Vec<Verdict> {
+        keep.iter()
+            .map(|&k| Verdict {
+                keep: k,
+                reason: (!k).then(|| "short line among boilerplate".to_string()),
+            })
+            .collect()
+    }
+
+    const BODY: &str = "The city council voted on Tuesday to close the old bridge for repairs, a \
+                        decision that will send thousands of drivers on a long detour.";
+
+    #[test]
+    fn headline_byline_and_date_above_the_body() {
+        let lines = [
+            "Menu",
+            "Council closes old bridge for repairs",
+            "Rod McGuirk",
+            "Wednesday 01 May 2024 02:26 EDT",
+            BODY,
+        ];
+        let found = extract(&lines, &verdicts(&[false, true, false, false, true]));
+        assert_eq!(
+            found.title.as_deref(),
+            Some("Council closes old bridge for repairs")
+        );
+        assert_eq!(found.byline.as_deref(), Some("Rod McGuirk"));
+        let published = found.published.expect("a date");
+        assert_eq!(published.iso.as_deref(), Some("2024-05-01T02:26:00-04:00"));
+        assert_eq!(published.raw, "Wednesday 01 May 2024 02:26 EDT");
+        assert_eq!(
+            found.used,
+            vec![(1, "title"), (2, "byline"), (3, "published")]
+        );
+    }
+
+    #[test]
+    fn by_line_and_german_von_line() {
+        assert_eq!(
+            byline_of("By Jane Smith and Ali Khan").as_deref(),
+            Some("Jane Smith and Ali Khan")
+        );
+        assert_eq!(
+            byline_of("Von Max Mustermann, dpa").as_deref(),
+            Some("Max Mustermann, dpa")
+        );
+        assert_eq!(
+            byline_of("By the end of the year, prices had doubled again."),
+            None
+        );
+    }
+
+    #[test]
+    fn a_paragraph_is_never_the_title() {
+        let found = extract(&[BODY], &verdicts(&[true]));
+        assert_eq!(found.title, None);
+        assert!(found.used.is_empty());
+    }
+
+    #[test]
+    fn site_from_copyright_line() {
+        let lines = [
+            "Storm hits the coast tonight",
+            BODY,
+            "© 2024 Northern Gazette Ltd. All rights reserved.",
+        ];
+        let mut v = verdicts(&[true, true, false]);
+        v[2].reason = Some("phrase:copyright".into());
+        let found = extract(&lines, &v);
+        assert_eq!(found.site.as_deref(), Some("Northern Gazette Ltd"));
+    }
+}

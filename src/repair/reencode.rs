@@ -1,0 +1,607 @@
+//! The mojibake fix proper: find runs that are UTF-8 bytes shown through a single-byte code page,
+//! and turn them back, one damaged run at a time.
+//!
+//! In: one line as characters. Out: the line with every accepted run replaced, and what was done.
+//! For each code page, every character is mapped back to the byte the page gives it; wherever
+//! those bytes form a complete UTF-8 sequence, that sequence is a candidate ("unit"). Adjacent
+//! units form a cluster; a cluster is replaced only when the text it becomes is less weird
+//! (`score::weirdness`) than the text it is, and by a clear margin when the line also holds
+//! non-ASCII text that no unit explains (a clean line with one damaged quote). The code page whose
+//! accepted clusters gain most wins the round; the caller repeats rounds for double damage.
+//!
+//! "Sloppy" forms: a C1 control (U+0080..U+009F) maps back to its own byte in every page, and a
+//! byte a page leaves undefined may show as the Windows-1252 character of that byte, so the round
+//! trip never loses a byte that survived. A byte that did not survive (a decoder dropped it) is
+//! inferred when the sequence must have been a quotation mark or a dash; a space that stands where
+//! a no-break space byte (0xA0) belongs is put back. Never changes ASCII, never panics.
+
+use super::bytemap::{candidate_pages, enc, lost_bytes, may_hold_mojibake_chars};
+use super::score::weirdness;
+use super::tables::{A_GRAVE_PREFIXED, PAGES, WINDOWS_1252};
+
+/// How a unit was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Every byte was there.
+    Plain,
+    /// A space stood for byte 0xA0.
+    SpaceAsNbsp,
+    /// The last byte was dropped by the decoder and has been inferred.
+    LostByte,
+    /// A byte had become U+FFFD or `?`: the character is unknown.
+    Lossy,
+}
+
+#[derive(Debug, Clone)]
+struct Unit {
+    start: usize,
+    end: usize,
+    out: char,
+    /// Put a space back after `out` (a restored `à` that was a word of its own).
+    space_after: bool,
+    kind: Kind,
+    latin1: bool,
+}
+
+/// Allowed range of the continuation byte at position `k` (0-based) after lead `b0`.
+fn cont_range(b0: u8, k: usize) -> (u8, u8) {
+    if k > 0 {
+        return (0x80, 0xbf);
+    }
+    match b0 {
+        0xe0 => (0xa0, 0xbf),
+        0xed => (0x80, 0x9f),
+        0xf0 => (0x90, 0xbf),
+        0xf4 => (0x80, 0x8f),
+        _ => (0x80, 0xbf),
+    }
+}
+
+fn decode_utf8(bytes: &[u8]) -> Option<char> {
+    std::str::from_utf8(bytes).ok()?.chars().next()
+}
+
+/// The character a dropped last byte must have made, from what it sits between.
+fn infer_lost(page: usize, prefix: &[u8], prev: Option<char>, next: Option<char>) -> Option<char> {
+    let mut found = ['\0'; 64];
+    let mut n = 0;
+    let k = prefix.len() - 1;
+    let (lo, hi) = cont_range(prefix[0], k);
+    let mut bytes = [0u8; 4];
+    bytes[..prefix.len()].copy_from_slice(prefix);
+    for &x in lost_bytes(page) {
+        if x < lo || x > hi || n == found.len() {
+            continue;
+        }
+        bytes[prefix.len()] = x;
+        if let Some(c) = decode_utf8(&bytes[..=prefix.len()]) {
+            found[n] = c;
+            n += 1;
+        }
+    }
+    let found = &found[..n];
+    let before_gap = prev.is_none_or(|c| c.is_whitespace());
+    let after_gap = next.is_none_or(|c| c.is_whitespace() || ".,;:!?)]".contains(c));
+    let wanted: &[char] = if !before_gap && after_gap {
+        &['”', '’']
+    } else if before_gap && !after_gap {
+        &['“', '‘']
+    } else {
+        &['–', '—', '…']
+    };
+    wanted.iter().copied().find(|w| found.contains(w))
+}
+
+fn match_unit(chars: &[char], i: usize, page: usize) -> Option<Unit> {
+    let b0 = enc(page, chars[i]);
+    if b0 == 0xed
+        && let Some(u) = match_cesu(chars, i, page)
+    {
+        return Some(u);
+    }
+    let need = match b0 {
+        0xc2..=0xdf => 1,
+        0xe0..=0xef => 2,
+        0xf0..=0xf4 => 3,
+        _ => return None,
+    };
+    let mut buf = [b0, 0, 0, 0];
+    let mut len = 1;
+    let mut kind = Kind::Plain;
+    let mut latin1 = (0x80..0xa0).contains(&(chars[i] as u32));
+    let mut j = i + 1;
+    for k in 0..need {
+        let (lo, hi) = cont_range(b0, k);
+        let Some(&c) = chars.get(j) else {
+            if k == need - 1 && k >= 1 {
+                let out = infer_lost(page, &buf[..len], i.checked_sub(1).map(|p| chars[p]), None)?;
+                return Some(Unit {
+                    start: i,
+                    end: j,
+                    out,
+                    space_after: false,
+                    kind: Kind::LostByte,
+                    latin1,
+                });
+            }
+            return None;
+        };
+        let b = enc(page, c);
+        if (lo..=hi).contains(&b) {
+            latin1 |= (0x80..0xa0).contains(&(c as u32));
+            buf[len] = b;
+            len += 1;
+            j += 1;
+            continue;
+        }
+        if c == '\u{fffd}' || c == '?' {
+            // The byte was lost to a replacement character: the whole sequence is unknown.
+            let mut end = j + 1;
+            for _ in k + 1..need {
+                match chars.get(end) {
+                    Some(&c) if (0x80..=0xbf).contains(&enc(page, c)) => end += 1,
+                    _ => break,
+                }
+            }
+            return Some(Unit {
+                start: i,
+                end,
+                out: '\u{fffd}',
+                space_after: false,
+                kind: Kind::Lossy,
+                latin1,
+            });
+        }
+        if k == need - 1 && k >= 1 {
+            let prev = i.checked_sub(1).map(|p| chars[p]);
+            if let Some(out) = infer_lost(page, &buf[..len], prev, Some(c)) {
+                return Some(Unit {
+                    start: i,
+                    end: j,
+                    out,
+                    space_after: false,
+                    kind: Kind::LostByte,
+                    latin1,
+                });
+            }
+        }
+        // A no-break space byte inside a two- or three-byte sequence may have become a space.
+        let space_may_be_a0 = need == 1
+            || (need == 2
+                && (k == 0 && (0xe2..=0xe9).contains(&b0)
+                    || k == 1 && (0xe0..=0xe3).contains(&b0)));
+        if c == ' '
+            && space_may_be_a0
+            && (lo..=hi).contains(&0xa0)
+            && kind == Kind::Plain
+            && PAGES[page].high[0x20] == 0xa0
+        {
+            buf[len] = 0xa0;
+            len += 1;
+            kind = Kind::SpaceAsNbsp;
+            j += 1;
+            continue;
+        }
+        return None;
+    }
+    let out = decode_utf8(&buf[..len])?;
+    let mut space_after = false;
+    if kind == Kind::SpaceAsNbsp && out == 'à' && chars.get(j).is_some_and(|c| c.is_lowercase()) {
+        // `à` is a word of its own or ends one ("voilà le"): the space after it was real.
+        // Before a Portuguese contraction ("às", "àquele") it was not.
+        let word_len = chars[j..].iter().take_while(|c| c.is_alphabetic()).count();
+        let word: String = chars[j..j + word_len].iter().collect();
+        let word_ends = chars
+            .get(j + word_len)
+            .is_none_or(|c| !matches!(c, '\'' | '’' | '-'));
+        let word_start = i == 0 || !chars[i - 1].is_alphabetic();
+        space_after = !(word_start && word_ends && A_GRAVE_PREFIXED.contains(&word.as_str()));
+    }
+    Some(Unit {
+        start: i,
+        end: j,
+        out,
+        space_after,
+        kind,
+        latin1,
+    })
+}
+
+/// A surrogate pair written as two three-byte sequences (CESU-8), as some emoji arrive.
+fn match_cesu(chars: &[char], i: usize, page: usize) -> Option<Unit> {
+    let six = chars.get(i..i + 6)?;
+    let mut b = [0u8; 6];
+    for (slot, &c) in b.iter_mut().zip(six) {
+        *slot = enc(page, c);
+    }
+    let ok = b[0] == 0xed
+        && (0xa0..=0xaf).contains(&b[1])
+        && (0x80..=0xbf).contains(&b[2])
+        && b[3] == 0xed
+        && (0xb0..=0xbf).contains(&b[4])
+        && (0x80..=0xbf).contains(&b[5]);
+    if !ok {
+        return None;
+    }
+    let hi = 0xd000 | (u32::from(b[1] & 0x3f) << 6) | u32::from(b[2] & 0x3f);
+    let lo = 0xd000 | (u32::from(b[4] & 0x3f) << 6) | u32::from(b[5] & 0x3f);
+    let out = char::from_u32(0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00))?;
+    let latin1 = chars[i..i + 6]
+        .iter()
+        .any(|&c| ('\u{80}'..='\u{9f}').contains(&c));
+    Some(Unit {
+        start: i,
+        end: i + 6,
+        out,
+        space_after: false,
+        kind: Kind::Plain,
+        latin1,
+    })
+}
+
+/// C1 controls as they would read if left alone (the C1 step turns them into Windows-1252).
+fn as_c1_fixed(c: char) -> char {
+    if ('\u{80}'..='\u{9f}').contains(&c) {
+        let u = WINDOWS_1252[c as usize - 0x80];
+        if u != 0 {
+            return char::from_u32(u32::from(u)).unwrap_or(c);
+        }
+    }
+    c
+}
+
+/// One accepted replacement: chars `start..end` become `text`; `actions` names what was done.
+#[derive(Debug, Clone)]
+pub struct Replacement {
+    /// First character replaced.
+    pub start: usize,
+    /// One past the last character replaced.
+    pub end: usize,
+    /// The new text.
+    pub text: String,
+    /// Code page of the round.
+    page: usize,
+    /// One entry per repaired sequence: how it was read.
+    units: Vec<(Kind, bool, char)>,
+}
+
+/// What one repaired sequence was, for its step name: page, reading, Latin-1, no-break space.
+pub type ActionKey = (usize, Kind, bool, bool);
+
+impl Replacement {
+    /// Adds the step keys of this replacement to `counts`.
+    pub fn count_actions(&self, counts: &mut Vec<(ActionKey, usize)>) {
+        for &(kind, latin1, out) in &self.units {
+            let key = (self.page, kind, latin1, out == '\u{a0}');
+            match counts.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((key, 1)),
+            }
+        }
+    }
+}
+
+/// The step name of a repaired sequence.
+pub fn action_name((page, kind, latin1, nbsp): ActionKey) -> String {
+    unit_action(page, kind, latin1, if nbsp { '\u{a0}' } else { 'x' })
+}
+
+fn unit_action(page: usize, kind: Kind, latin1: bool, out: char) -> String {
+    let name = if latin1 && page == 0 {
+        "latin-1"
+    } else {
+        PAGES[page].name
+    };
+    match kind {
+        _ if out == '\u{a0}' => "restore no-break space".to_string(),
+        Kind::LostByte => format!("reencode {name} -> utf-8, infer lost byte"),
+        Kind::Lossy => format!("reencode {name} -> utf-8, lost bytes as U+FFFD"),
+        Kind::SpaceAsNbsp | Kind::Plain => format!("reencode {name} -> utf-8"),
+    }
+}
+
+/// How much less weird a fix must make the text (a whole consistent line, or one cluster).
+const MIN_GAIN: i32 = 2;
+
+/// Characters of context on each side of a cluster when it is scored.
+const CONTEXT: usize = 2;
+
+/// Applies replacements (sorted, not overlapping) to `chars`.
+pub fn apply(chars: &[char], reps: &[Replacement]) -> Vec<char> {
+    let mut next = Vec::with_capacity(chars.len());
+    let mut at = 0;
+    for rep in reps {
+        next.extend_from_slice(&chars[at..rep.start]);
+        next.extend(rep.text.chars());
+        at = rep.end;
+    }
+    next.extend_from_slice(&chars[at..]);
+    next
+}
+
+/// Finds the accepted replacements of one round on `chars` for the best code page.
+pub fn best_round(chars: &[char]) -> Vec<Replacement> {
+    best_round_at(chars, 1)
+}
+
+/// Adjacent units of one page: one replacement, with its evidence.
+struct Cluster {
+    /// Units `first..last` of the page.
+    first: usize,
+    last: usize,
+    /// Characters `start..end` of the line.
+    start: usize,
+    end: usize,
+    /// Several sequences in a row, and sequences of three or more characters, rarely form by
+    /// chance in real text: evidence in itself.
+    chain: i32,
+    /// Guesses made (a space read as a lost no-break space).
+    cost: i32,
+}
+
+fn make_clusters(chars: &[char], units: &[Unit]) -> Vec<Cluster> {
+    let mut clusters = Vec::with_capacity(units.len());
+    let mut k = 0;
+    while k < units.len() {
+        let mut e = k + 1;
+        while e < units.len() && units[e].start == units[e - 1].end {
+            e += 1;
+        }
+        let cluster = &units[k..e];
+        // Reading a space as a lost no-break space is a guess, except for `à` as a word of its
+        // own or at the end of one, the commonest case by far.
+        let cost = cluster
+            .iter()
+            .filter(|u| u.kind == Kind::SpaceAsNbsp && !(u.out == 'à' && u.space_after))
+            .count() as i32;
+        let mut chain = cluster.len() as i32 - 1
+            + cluster.iter().filter(|u| u.end - u.start >= 3).count() as i32;
+        // A currency sign right before a number is what a price looks like ("£1,200").
+        let end = cluster[cluster.len() - 1].end;
+        if cluster.len() == 1
+            && matches!(cluster[0].out, '£' | '€' | '¥' | '¢')
+            && chars.get(end).is_some_and(|c| c.is_ascii_digit())
+        {
+            chain += 1;
+        }
+        clusters.push(Cluster {
+            first: k,
+            last: e,
+            start: cluster[0].start,
+            end: cluster[cluster.len() - 1].end,
+            chain,
+            cost,
+        });
+        k = e;
+    }
+    clusters
+}
+
+fn push_units(out: &mut Vec<char>, units: &[Unit]) {
+    for u in units {
+        out.push(u.out);
+        if u.space_after {
+            out.push(' ');
+        }
+    }
+}
+
+/// `chars` with the given clusters replaced by what their units decode to.
+fn apply_clusters<'a>(
+    chars: &[char],
+    units: &[Unit],
+    clusters: impl Iterator<Item = &'a Cluster>,
+) -> Vec<char> {
+    let mut next = Vec::with_capacity(chars.len());
+    let mut at = 0;
+    for c in clusters {
+        next.extend_from_slice(&chars[at..c.start]);
+        push_units(&mut next, &units[c.first..c.last]);
+        at = c.end;
+    }
+    next.extend_from_slice(&chars[at..]);
+    next
+}
+
+fn same_reading(a: &[Unit], b: &[Unit]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            x.start == y.start && x.end == y.end && x.out == y.out && x.space_after == y.space_after
+        })
+}
+
+/// Gain of one cluster judged on its own, with two characters of context each side.
+fn cluster_gain(
+    chars: &[char],
+    units: &[Unit],
+    c: &Cluster,
+    depth: usize,
+    before: &mut Vec<char>,
+    after: &mut Vec<char>,
+) -> i32 {
+    let (start, end) = (c.start, c.end);
+    let left = &chars[start.saturating_sub(CONTEXT)..start];
+    let right = &chars[end..(end + CONTEXT).min(chars.len())];
+    before.clear();
+    before.extend(left.iter().map(|&c| as_c1_fixed(c)));
+    before.extend_from_slice(&chars[start..end]);
+    before.extend(right.iter().map(|&c| as_c1_fixed(c)));
+    after.clear();
+    after.extend(left.iter().map(|&c| as_c1_fixed(c)));
+    push_units(after, &units[c.first..c.last]);
+    let inner_end = after.len();
+    after.extend(right.iter().map(|&c| as_c1_fixed(c)));
+    let before_score = weirdness(before) + c.chain - c.cost;
+    let mut after_score = weirdness(after);
+    let inner = &after[left.len()..inner_end];
+    if depth > 0
+        && after_score > 0
+        && before_score - after_score < MIN_GAIN
+        && inner.len() >= 2
+        && may_hold_mojibake_chars(inner)
+    {
+        // Double damage: judge the result by what one more round would make of it.
+        let again = apply(after, &best_round_at(after, depth - 1));
+        after_score = after_score.min(weirdness(&again));
+    }
+    before_score - after_score
+}
+
+fn best_round_at(chars: &[char], depth: usize) -> Vec<Replacement> {
+    // Look-ahead is dear: try without it first, and only if nothing convinced, with it.
+    let plain = best_round_once(chars, 0);
+    if !plain.is_empty() || depth == 0 {
+        return plain;
+    }
+    best_round_once(chars, depth)
+}
+
+fn best_round_once(chars: &[char], depth: usize) -> Vec<Replacement> {
+    let pages = candidate_pages(chars);
+    if pages == 0 {
+        return Vec::new();
+    }
+    let non_ascii = chars.iter().filter(|c| !c.is_ascii()).count();
+    let mut line_score: Option<i32> = None;
+    // Find the units of every candidate page; only the pages that explain the most non-ASCII
+    // characters are scored (a page that explains less is never the better reading).
+    let mut found: Vec<(usize, Vec<Unit>, usize)> = Vec::new();
+    let mut most = 0;
+    for page in 0..PAGES.len() {
+        if pages & (1 << page) == 0 {
+            continue;
+        }
+        let mut units = Vec::with_capacity(chars.len() / 4);
+        let mut i = 0;
+        while i < chars.len() {
+            if !chars[i].is_ascii()
+                && let Some(u) = match_unit(chars, i, page)
+            {
+                i = u.end;
+                units.push(u);
+            } else {
+                i += 1;
+            }
+        }
+        if units.is_empty() {
+            continue;
+        }
+        let covered: usize = units
+            .iter()
+            .map(|u| {
+                chars[u.start..u.end]
+                    .iter()
+                    .filter(|c| !c.is_ascii())
+                    .count()
+            })
+            .sum();
+        if covered == non_ascii {
+            // The page explains the whole line: if what it gives is spotless, no other page
+            // can do better (ties go to the earlier page anyway).
+            let clusters = make_clusters(chars, &units);
+            let evidence: i32 = clusters.iter().map(|c| c.chain - c.cost).sum();
+            let fixed = apply_clusters(chars, &units, clusters.iter());
+            if weirdness(&fixed) == 0
+                && *line_score.get_or_insert_with(|| weirdness(chars)) + evidence >= MIN_GAIN
+            {
+                return build_replacements(page, &units, &clusters);
+            }
+        }
+        most = most.max(covered);
+        found.push((page, units, covered));
+    }
+    let (mut before_buf, mut after_buf) = (Vec::new(), Vec::new());
+    // Best so far: gain, index in `found`, accepted clusters.
+    let mut best: Option<(i32, usize, Vec<Cluster>)> = None;
+    for (f, (_, units, covered)) in found.iter().enumerate() {
+        let covered = *covered;
+        if covered < most {
+            continue;
+        }
+        // Two pages that read the line the same way need scoring once.
+        if found[..f]
+            .iter()
+            .any(|(_, prev, cov)| *cov == most && same_reading(prev, units))
+        {
+            continue;
+        }
+        let consistent = covered == non_ascii;
+        // A line mostly made of correct non-ASCII letters is not a mojibake line: ask more of
+        // the few sequences found in it.
+        let unexplained_letters = non_ascii - covered;
+        let min_gain =
+            if !consistent && unexplained_letters >= 4 && unexplained_letters > 3 * units.len() {
+                MIN_GAIN + 1
+            } else {
+                MIN_GAIN
+            };
+        let clusters = make_clusters(chars, units);
+        let (gain_total, accepted) = if consistent {
+            // Every non-ASCII character of the line belongs to a sequence: the line is judged
+            // as a whole.
+            let evidence: i32 = clusters.iter().map(|c| c.chain - c.cost).sum();
+            let fixed = apply_clusters(chars, units, clusters.iter());
+            let before = *line_score.get_or_insert_with(|| weirdness(chars)) + evidence;
+            let mut after = weirdness(&fixed);
+            if depth > 0
+                && before - after < MIN_GAIN
+                && after > 0
+                && may_hold_mojibake_chars(&fixed)
+            {
+                // Double damage: judge the result by what one more round would make of it.
+                let again = apply(&fixed, &best_round_at(&fixed, depth - 1));
+                after = after.min(weirdness(&again));
+            }
+            if before - after < MIN_GAIN {
+                continue;
+            }
+            (before - after, clusters)
+        } else {
+            let mut gain_total = 0;
+            let mut strongest = 0;
+            let mut accepted = Vec::new();
+            for c in clusters {
+                let gain = cluster_gain(chars, units, &c, depth, &mut before_buf, &mut after_buf);
+                if gain >= 1 {
+                    strongest = strongest.max(gain);
+                    gain_total += gain;
+                    accepted.push(c);
+                }
+            }
+            if strongest < min_gain {
+                // No sequence in this line is damaged beyond doubt: leave it all. Once one is,
+                // the weaker ones of the same code page are taken too.
+                continue;
+            }
+            (gain_total, accepted)
+        };
+        if best.as_ref().is_none_or(|(g, _, _)| gain_total > *g) {
+            best = Some((gain_total, f, accepted));
+        }
+    }
+    let Some((_, f, clusters)) = best else {
+        return Vec::new();
+    };
+    let (page, units, _) = &found[f];
+    build_replacements(*page, units, &clusters)
+}
+
+fn build_replacements(page: usize, units: &[Unit], clusters: &[Cluster]) -> Vec<Replacement> {
+    clusters
+        .iter()
+        .map(|c| {
+            let mut text = Vec::new();
+            push_units(&mut text, &units[c.first..c.last]);
+            Replacement {
+                start: c.start,
+                end: c.end,
+                text: text.into_iter().collect(),
+                page,
+                units: units[c.first..c.last]
+                    .iter()
+                    .map(|u| (u.kind, u.latin1, u.out))
+                    .collect(),
+            }
+        })
+        .collect()
+}
