@@ -27,6 +27,7 @@ pub mod pipeline;
 pub mod read;
 pub mod record;
 pub mod repair;
+pub mod state;
 
 pub use article::Article;
 pub use config::Config;
