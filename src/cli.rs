@@ -43,6 +43,8 @@ pub enum Command {
     Fix(FixArgs),
     /// Show one article cleaned, for reading: title, byline, date, then the body
     Clean(CleanArgs),
+    /// Look after a state file: counts, export, pruning, compaction
+    State(StateArgs),
     /// Print a shell completion script to stdout
     Completions {
         /// The shell to complete for
@@ -148,6 +150,37 @@ pub struct FixArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  newsclean state stats --state /var/lib/newsclean/state.db
+  newsclean state export --state state.db | jq -r '.title'
+  newsclean state prune --older-than 30d --state state.db")]
+pub struct StateArgs {
+    #[command(subcommand)]
+    pub action: StateAction,
+
+    /// The state file
+    #[arg(long, value_name = "PATH", global = true, required = false)]
+    pub state: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StateAction {
+    /// Print what the state file holds
+    Stats,
+    /// Write every remembered story as a JSON line, sorted by id
+    Export,
+    /// Forget files not seen for a while, and the stories left without files
+    Prune {
+        /// Age, e.g. 30d, 12h, 2w (s, m, h, d, w)
+        #[arg(long, value_name = "AGE", value_parser = parse_age)]
+        older_than: u64,
+    },
+    /// Rebuild the file to give back space freed by pruning
+    Vacuum,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct CleanArgs {
     /// The article file
     #[arg(value_name = "FILE")]
@@ -206,6 +239,25 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("'{text}' is too large"))
 }
 
+/// Parses an age such as `30d`, `12h`, `90m`, `2w`, `45s` into seconds.
+pub fn parse_age(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let unit = t.chars().last().ok_or("an age is needed, e.g. 30d")?;
+    let (digits, secs) = match unit {
+        's' => (&t[..t.len() - 1], 1),
+        'm' => (&t[..t.len() - 1], 60),
+        'h' => (&t[..t.len() - 1], 3600),
+        'd' => (&t[..t.len() - 1], 86_400),
+        'w' => (&t[..t.len() - 1], 7 * 86_400),
+        _ => return Err(format!("'{text}' has no unit (try 30d, 12h, 2w)")),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{text}' is not an age (try 30d, 12h, 2w)"))?;
+    n.checked_mul(secs)
+        .ok_or_else(|| format!("'{text}' is too long"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,5 +275,12 @@ mod tests {
         assert_eq!(parse_size("16M"), Ok(16 << 20));
         assert_eq!(parse_size("1GiB"), Ok(1 << 30));
         assert!(parse_size("lots").is_err());
+    }
+
+    #[test]
+    fn ages_take_units() {
+        assert_eq!(parse_age("30d"), Ok(30 * 86_400));
+        assert_eq!(parse_age("12h"), Ok(12 * 3600));
+        assert!(parse_age("30").is_err());
     }
 }

@@ -14,7 +14,8 @@ use anyhow::{Context, bail};
 use clap::{CommandFactory, Parser};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use cli::{Args, CleanArgs, Command, FixArgs, IngestArgs, ProgressMode};
+use cli::{Args, CleanArgs, Command, FixArgs, IngestArgs, ProgressMode, StateAction, StateArgs};
+use newsclean::state::{Access, Store};
 use newsclean::{Config, Event, pipeline, read, repair};
 
 fn main() -> ExitCode {
@@ -34,6 +35,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
         Command::Ingest(ingest) => run_ingest(ingest),
         Command::Fix(fix) => run_fix(fix),
         Command::Clean(clean) => run_clean(clean),
+        Command::State(state) => run_state(state),
         Command::Completions { shell } => {
             let mut cmd = Args::command();
             clap_complete::generate(*shell, &mut cmd, "newsclean", &mut io::stdout().lock());
@@ -314,5 +316,66 @@ fn run_clean(args: &CleanArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_state(args: &StateArgs) -> anyhow::Result<ExitCode> {
+    let Some(path) = &args.state else {
+        bail!("which state file? give it with --state PATH");
+    };
+    if !path.exists() {
+        bail!("{}: no such state file", path.display());
+    }
+    let mut out = BufWriter::new(io::stdout().lock());
+    match &args.action {
+        StateAction::Stats => {
+            let stats = Store::open(path, Access::ReadOnly)?.stats()?;
+            writeln!(out, "state file      {}", path.display())?;
+            writeln!(out, "schema version  {}", stats.schema_version)?;
+            writeln!(
+                out,
+                "files           {}",
+                group_thousands(stats.files as usize)
+            )?;
+            writeln!(
+                out,
+                "stories         {}",
+                group_thousands(stats.stories as usize)
+            )?;
+            writeln!(
+                out,
+                "runs            {}",
+                group_thousands(stats.runs as usize)
+            )?;
+            writeln!(out, "not yet written {}", stats.pending)?;
+            match stats.last_run {
+                Some(t) => writeln!(out, "last run        {t} (Unix time)")?,
+                None => writeln!(out, "last run        never")?,
+            }
+            writeln!(
+                out,
+                "size on disk    {} bytes",
+                group_thousands(stats.bytes_on_disk as usize)
+            )?;
+        }
+        StateAction::Export => {
+            let store = Store::open(path, Access::ReadOnly)?;
+            store.each_story(|story| {
+                out.write_all(story.record.as_bytes())?;
+                out.write_all(b"\n")?;
+                Ok(())
+            })?;
+        }
+        StateAction::Prune { older_than } => {
+            let mut store = Store::open(path, Access::Write)?;
+            let cutoff = newsclean::state::unix_now() - *older_than as i64;
+            let (files, stories) = store.prune(cutoff)?;
+            eprintln!("newsclean: forgot {files} files and {stories} stories");
+        }
+        StateAction::Vacuum => {
+            Store::open(path, Access::Write)?.vacuum()?;
+        }
+    }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
