@@ -17,7 +17,10 @@ Examples:
   newsclean ingest scraped/ | jq -r 'select(.members | length >= 3) | .title'
 
   # paths from find, NUL-separated; one record per file, no clustering
-  find scraped -name '*.txt' -mtime -1 -print0 | newsclean ingest --null --no-dedup -";
+  find scraped -name '*.txt' -mtime -1 -print0 | newsclean ingest --null --no-dedup -
+
+  # from cron: read only new files, write only new or changed stories
+  newsclean ingest -q scraped/ --state /var/lib/newsclean/state.db >> stories.jsonl";
 
 const TOP_EXAMPLES: &str = "\
 Examples:
@@ -120,6 +123,44 @@ pub struct IngestArgs {
     /// When to draw a progress bar on stderr
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
     pub progress: ProgressMode,
+
+    /// Remember files and stories in this state file (SQLite, created if missing): unchanged
+    /// files are not read again and only new or changed stories are written
+    #[arg(long, value_name = "PATH")]
+    pub state: Option<PathBuf>,
+
+    /// With --state: which stories to write [default: changed]
+    #[arg(long, value_enum, value_name = "WHICH", requires = "state")]
+    pub emit: Option<EmitArg>,
+
+    /// With --state: fail at once if another run is using the state file, instead of waiting
+    #[arg(long, requires = "state")]
+    pub no_wait: bool,
+
+    /// With --state: do everything but write the state file
+    #[arg(long, requires = "state")]
+    pub dry_run: bool,
+}
+
+/// Which stories a --state run writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EmitArg {
+    /// Stories seen for the first time
+    New,
+    /// New stories and stories that gained members or a better canonical text
+    Changed,
+    /// Every story the state file holds, each with its status
+    All,
+}
+
+impl From<EmitArg> for newsclean::incremental::EmitMode {
+    fn from(arg: EmitArg) -> Self {
+        match arg {
+            EmitArg::New => Self::New,
+            EmitArg::Changed => Self::Changed,
+            EmitArg::All => Self::All,
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]

@@ -92,13 +92,40 @@ fn run_ingest(args: &IngestArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    let summary = pipeline::ingest(&inputs, &cfg, &mut out, &on_event)?;
+    let summary = match &args.state {
+        None => pipeline::ingest(&inputs, &cfg, &mut out, &on_event)?,
+        Some(path) => {
+            let access = if args.dry_run {
+                Access::ReadOnly
+            } else if args.no_wait {
+                Access::WriteNoWait
+            } else {
+                Access::Write
+            };
+            let mut store = Store::open(path, access)?;
+            let emit = args.emit.unwrap_or(cli::EmitArg::Changed).into();
+            newsclean::incremental::ingest_with_state(
+                &inputs,
+                &cfg,
+                &mut store,
+                emit,
+                args.dry_run,
+                &mut out,
+                &on_event,
+            )?
+        }
+    };
     bar.finish_and_clear();
 
     if !quiet {
         let secs = started.elapsed().as_secs_f64();
+        let unchanged = if args.state.is_some() {
+            format!(" ({} unchanged)", group_thousands(summary.unchanged))
+        } else {
+            String::new()
+        };
         eprintln!(
-            "newsclean: {} files, {} stories, {} skipped, {} failed in {:.2}s ({:.1} MB/s)",
+            "newsclean: {} files{unchanged}, {} stories, {} skipped, {} failed in {:.2}s ({:.1} MB/s)",
             group_thousands(summary.files),
             group_thousands(summary.stories),
             group_thousands(summary.skipped),
@@ -165,7 +192,7 @@ fn group_thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -349,7 +376,7 @@ fn run_state(args: &StateArgs) -> anyhow::Result<ExitCode> {
             )?;
             writeln!(out, "not yet written {}", stats.pending)?;
             match stats.last_run {
-                Some(t) => writeln!(out, "last run        {t} (Unix time)")?,
+                Some(t) => writeln!(out, "last run        {}", format_utc(t))?,
                 None => writeln!(out, "last run        never")?,
             }
             writeln!(
@@ -378,4 +405,43 @@ fn run_state(args: &StateArgs) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `2026-11-23 14:05:09 UTC` from Unix seconds (civil-from-days, proleptic Gregorian).
+fn format_utc(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_dates_are_civil() {
+        assert_eq!(format_utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(format_utc(951_782_400), "2000-02-29 00:00:00 UTC");
+        assert_eq!(format_utc(1_714_544_760), "2024-05-01 06:26:00 UTC");
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(group_thousands(0), "0");
+        assert_eq!(group_thousands(1234567), "1,234,567");
+    }
 }
