@@ -5,8 +5,9 @@
 //! and how many invalid sequences were replaced by U+FFFD. It never guesses at mojibake: text that
 //! was *already* mis-decoded before it was saved is valid UTF-8 here and is `repair`'s business.
 //!
-//! Order of evidence: a byte-order mark wins; then valid UTF-8; then UTF-16 without a BOM (the
-//! NUL pattern of mostly-Latin UTF-16 is unmistakable); then UTF-8 with a few broken bytes (a
+//! Order of evidence: a byte-order mark wins; then UTF-16 without a BOM (the NUL pattern of
+//! mostly-Latin UTF-16 is unmistakable, and such bytes are also valid UTF-8, so this check comes
+//! first); then valid UTF-8; then UTF-8 with a few broken bytes (a
 //! scraper that cut a file mid-character still wrote UTF-8); then `chardetng`, Firefox's
 //! detector for legacy encodings, which is built for `encoding_rs` and knows the single-byte and
 //! CJK encodings of the web.
@@ -65,11 +66,13 @@ pub fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
 }
 
 fn detect(bytes: &[u8]) -> &'static Encoding {
-    if std::str::from_utf8(bytes).is_ok() {
-        return UTF_8;
-    }
+    // UTF-16 first: mostly-ASCII UTF-16 is also *valid* UTF-8 (NUL is a valid UTF-8 byte), and no
+    // real UTF-8 text has a NUL in every other byte.
     if let Some(enc) = utf16_without_bom(bytes) {
         return enc;
+    }
+    if std::str::from_utf8(bytes).is_ok() {
+        return UTF_8;
     }
     if mostly_utf8(bytes) {
         return UTF_8;

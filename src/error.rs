@@ -56,7 +56,8 @@ impl FileIssue {
 
 impl fmt::Display for FileIssue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = self.path.to_string_lossy();
+        let lossy = self.path.to_string_lossy();
+        let path = escape_controls(&lossy);
         match &self.kind {
             IssueKind::Empty => write!(f, "{path}: skipped, empty file"),
             IssueKind::Binary(what) => write!(f, "{path}: skipped, looks binary ({what})"),
@@ -68,6 +69,23 @@ impl fmt::Display for FileIssue {
             IssueKind::Undecodable(why) => write!(f, "{path}: cannot decode: {why}"),
         }
     }
+}
+
+/// The path with control characters escaped (`\n`, `\t`, `\u{1b}`), so that one issue is always
+/// one stderr line and a file name cannot move the cursor or fake another line.
+fn escape_controls(path: &str) -> std::borrow::Cow<'_, str> {
+    if !path.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let mut out = String::with_capacity(path.len() + 8);
+    for c in path.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -85,5 +103,11 @@ mod tests {
     fn message_starts_with_path_and_has_no_final_period() {
         let msg = FileIssue::new("feeds/x.txt", IssueKind::Binary("PDF".into())).to_string();
         assert_eq!(msg, "feeds/x.txt: skipped, looks binary (PDF)");
+    }
+
+    #[test]
+    fn control_characters_in_names_stay_on_one_line() {
+        let msg = FileIssue::new("a\nb\x1b[2J.txt", IssueKind::Empty).to_string();
+        assert_eq!(msg, "a\\nb\\u{1b}[2J.txt: skipped, empty file");
     }
 }

@@ -67,7 +67,13 @@ fn run_ingest(args: &IngestArgs) -> anyhow::Result<ExitCode> {
         ProgressMode::Auto => !args.quiet && io::stderr().is_terminal(),
     };
     let bar = if show_progress {
-        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+        // indicatif's stderr target hides itself off a terminal; `always` means always.
+        let target = if args.progress == ProgressMode::Always {
+            ProgressDrawTarget::term_like_with_hz(Box::new(console::Term::stderr()), 20)
+        } else {
+            ProgressDrawTarget::stderr()
+        };
+        let bar = ProgressBar::with_draw_target(Some(0), target);
         bar.set_style(
             ProgressStyle::with_template(
                 "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} files ({per_sec}, eta {eta})",

@@ -38,7 +38,7 @@ pub fn collect_inputs(roots: &[PathBuf], cfg: &Config) -> Inputs {
             Ok(meta) => meta,
             Err(err) => {
                 let why = match std::fs::symlink_metadata(root) {
-                    Ok(_) => "dangling symbolic link".to_string(),
+                    Ok(_) => broken_link_reason(&err),
                     Err(_) => io_reason(&err),
                 };
                 inputs
@@ -75,12 +75,11 @@ fn walk_dir(root: &Path, cfg: &Config, inputs: &mut Inputs, seen: &mut HashSet<P
                 let why = if err.loop_ancestor().is_some() {
                     "symbolic link loop".to_string()
                 } else if let Some(io) = err.io_error() {
-                    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
-                        && std::fs::metadata(&path).is_err()
-                    {
-                        "dangling symbolic link".to_string()
-                    } else {
-                        io_reason(io)
+                    let is_link =
+                        std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+                    match std::fs::metadata(&path) {
+                        Err(target_err) if is_link => broken_link_reason(&target_err),
+                        _ => io_reason(io),
                     }
                 } else {
                     err.to_string()
@@ -211,6 +210,19 @@ pub fn sniff_binary(bytes: &[u8]) -> Option<String> {
     None
 }
 
+/// Why a symbolic link cannot be followed, from the error of following it: its target is missing
+/// (`dangling`), or links lead back to themselves (ELOOP, which std has no stable kind for, so it
+/// is recognised by its message, the same on Linux, the BSDs and macOS).
+fn broken_link_reason(err: &std::io::Error) -> String {
+    if err.kind() == std::io::ErrorKind::NotFound {
+        "dangling symbolic link".into()
+    } else if err.to_string().contains("levels of symbolic links") {
+        "symbolic link loop".into()
+    } else {
+        io_reason(err)
+    }
+}
+
 /// A short, lowercase reason for an I/O error, without the OS error number.
 fn io_reason(err: &std::io::Error) -> String {
     use std::io::ErrorKind;
@@ -258,6 +270,38 @@ mod tests {
         assert_eq!(
             sniff_binary("Title\n\nCafé au lait, 3 €.\n".as_bytes()),
             None
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_to_each_other_are_a_loop_not_dangling() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().expect("temp dir");
+        symlink("b.txt", dir.path().join("a.txt")).expect("symlink");
+        symlink("a.txt", dir.path().join("b.txt")).expect("symlink");
+        symlink("gone.txt", dir.path().join("c.txt")).expect("symlink");
+        let inputs = collect_inputs(&[dir.path().to_path_buf()], &Config::default());
+        let reasons: Vec<String> = inputs
+            .issues
+            .iter()
+            .map(|i| match &i.kind {
+                IssueKind::Unreadable(why) => why.clone(),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                "symbolic link loop",
+                "symbolic link loop",
+                "dangling symbolic link"
+            ]
+        );
+        let named = collect_inputs(&[dir.path().join("a.txt")], &Config::default());
+        assert_eq!(
+            named.issues[0].kind,
+            IssueKind::Unreadable("symbolic link loop".into())
         );
     }
 
