@@ -135,9 +135,16 @@ pub fn ingest_with_state<W: Write>(
         }
     }
 
+    let wanted = |status: &str| match emit {
+        EmitMode::New => status == "new",
+        EmitMode::Changed | EmitMode::All => true,
+    };
     let mut batch = Batch::default();
     if !fresh.is_empty() {
         build_batch(store, &known, fresh, &mut batch)?;
+        for (_, status) in &mut batch.stories {
+            *status = status.filter(|s| wanted(s));
+        }
     }
     failpoint("before-commit");
     if !dry_run && (!batch.files.is_empty() || !batch.stories.is_empty()) {
@@ -153,33 +160,22 @@ pub fn ingest_with_state<W: Write>(
         written.push(row.id.clone());
         Ok(())
     };
-    let wanted = |status: &str| match emit {
-        EmitMode::New => status == "new",
-        EmitMode::Changed | EmitMode::All => true,
-    };
     if dry_run {
         for (row, status) in &batch.stories {
-            if wanted(status) {
+            if let Some(status) = status {
                 write(out, row, status)?;
             }
         }
     } else {
         for (row, status) in store.pending()? {
-            if wanted(&status) {
-                write(out, &row, &status)?;
-            }
+            write(out, &row, &status)?;
         }
     }
     if emit == EmitMode::All {
-        let changed: HashMap<&str, &str> = batch
-            .stories
-            .iter()
-            .map(|(row, status)| (row.id.as_str(), *status))
-            .collect();
         let done: HashSet<&String> = written.iter().collect();
         let mut rest = Vec::new();
         store.each_story(|row| {
-            if !changed.contains_key(row.id.as_str()) && !done.contains(&row.id) {
+            if !done.contains(&row.id) {
                 rest.push(row);
             }
             Ok(())
@@ -317,7 +313,7 @@ fn build_batch(
                     record: json,
                     digest,
                 },
-                status,
+                Some(status),
             ));
         }
     }

@@ -88,8 +88,9 @@ pub struct Batch {
     pub files: Vec<(FileRow, String)>,
     /// Story membership of every file whose story id changed, including unchanged files.
     pub file_stories: Vec<(PathBuf, String)>,
-    /// Stories to insert or replace, with the status to emit them with (`new` or `updated`).
-    pub stories: Vec<(StoryRow, &'static str)>,
+    /// Stories to insert or replace, each with the status to write it with (`new` or
+    /// `updated`), or `None` when this run does not write it (`--emit new` and an update).
+    pub stories: Vec<(StoryRow, Option<&'static str>)>,
     /// Ids of stories that no longer exist (merged into another).
     pub removed_stories: Vec<String>,
 }
@@ -542,7 +543,7 @@ mod tests {
             let mut store = Store::open(&db, Access::Write).unwrap();
             let batch = Batch {
                 files: vec![(row("a.txt", "s1"), "{}".into())],
-                stories: vec![(story("s1"), "new")],
+                stories: vec![(story("s1"), Some("new"))],
                 ..Batch::default()
             };
             store.commit(&batch).unwrap();
@@ -558,7 +559,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("s.db"), Access::Write).unwrap();
         let batch = Batch {
-            stories: vec![(story("s1"), "new"), (story("s2"), "updated")],
+            stories: vec![(story("s1"), Some("new")), (story("s2"), Some("updated"))],
             ..Batch::default()
         };
         store.commit(&batch).unwrap();
@@ -625,7 +626,7 @@ mod tests {
         let mut store = Store::open(&dir.path().join("s.db"), Access::Write).unwrap();
         let batch = Batch {
             files: vec![(row("a.txt", "s1"), "{}".into())],
-            stories: vec![(story("s1"), "new")],
+            stories: vec![(story("s1"), Some("new"))],
             ..Batch::default()
         };
         store.commit(&batch).unwrap();

@@ -14,3 +14,4 @@ mod inputs;
 mod output;
 mod props;
 mod seeds;
+mod state;
