@@ -16,7 +16,8 @@
 //! `NEWSCLEAN_BENCH_RUNS` (default 1) repeats each run and reports the fastest; the page cache is
 //! warm (the files were just written), so the figures measure the tool, not the disk.
 //! `NEWSCLEAN_BENCH_POOL=fixtures` builds from `fixtures/` even when the shared corpora exist (as
-//! on a fresh clone). `NEWSCLEAN_BENCH_JOBS` passes `--jobs`. `NEWSCLEAN_BENCH_KEEP=DIR` writes
+//! on a fresh clone). `NEWSCLEAN_BENCH_JOBS` passes `--jobs`. `NEWSCLEAN_BENCH_MODES=no-dedup`
+//! runs only that mode (default `dedup,no-dedup`). `NEWSCLEAN_BENCH_KEEP=DIR` writes
 //! the corpus to `DIR/N` and leaves it there (to look at, or to time other tools on), with its
 //! ground truth in `DIR/N.truth.jsonl` (which files are copies of which story; see
 //! `corpus::write_corpus_with_truth`).
@@ -76,6 +77,11 @@ fn main() {
         .max(1);
     let jobs = std::env::var("NEWSCLEAN_BENCH_JOBS").ok();
     let keep = std::env::var_os("NEWSCLEAN_BENCH_KEEP").map(std::path::PathBuf::from);
+    let modes: Vec<String> = std::env::var("NEWSCLEAN_BENCH_MODES")
+        .unwrap_or_else(|_| "dedup,no-dedup".into())
+        .split(',')
+        .map(|m| m.trim().to_string())
+        .collect();
 
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let use_shared = std::env::var("NEWSCLEAN_BENCH_POOL").map_or(true, |v| v != "fixtures");
@@ -152,6 +158,9 @@ fn main() {
             "mode", "time s", "MB/s", "articles/s", "records", "peak RSS MiB", "exit"
         );
         for (mode, extra) in [("dedup", None), ("no-dedup", Some("--no-dedup"))] {
+            if !modes.iter().any(|m| m == mode) {
+                continue;
+            }
             let mut best: Option<Measured> = None;
             for _ in 0..runs {
                 let mut cmd = Vec::new();
