@@ -241,11 +241,13 @@ fn build_batch(
     order.sort_by_key(|&g| std::cmp::Reverse(groups[g].members.len()));
     let mut claimed: HashMap<String, usize> = HashMap::new();
     let mut ids: Vec<String> = vec![String::new(); groups.len()];
-    let mut stories = Vec::with_capacity(groups.len());
-    for group in &groups {
-        let (canon, reason) = canonical::pick_canonical(group, &articles);
-        stories.push(record::build_story(group, canon, reason, &articles));
-    }
+    // Records are built only where needed: for the id of a group no stored story claims, and
+    // for every group that is not untouched (below).
+    let build = |g: usize| {
+        let (canon, reason) = canonical::pick_canonical(&groups[g], &articles);
+        record::build_story(&groups[g], canon, reason, &articles)
+    };
+    let mut stories: Vec<Option<record::Story>> = vec![None; groups.len()];
     for &g in &order {
         let mut votes: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, _) in &groups[g].members {
@@ -261,7 +263,15 @@ fn build_batch(
             .filter(|(id, _)| !claimed.contains_key(**id))
             .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
             .map(|(id, _)| id.to_string());
-        let mut id = previous.unwrap_or_else(|| stories[g].id.clone());
+        let mut id = match previous {
+            Some(id) => id,
+            None => {
+                let story = build(g);
+                let id = story.id.clone();
+                stories[g] = Some(story);
+                id
+            }
+        };
         if claimed.contains_key(&id) {
             // Two new groups with identical canonical bodies: make the second id distinct.
             id = record::story_id(&format!(
@@ -273,26 +283,37 @@ fn build_batch(
         ids[g] = id;
     }
 
-    let mut previous_pending: HashMap<String, String> = store
-        .pending()?
-        .into_iter()
-        .map(|(row, status)| (row.id, status))
-        .collect();
-    for (g, (group, mut story)) in groups.iter().zip(stories).enumerate() {
-        story.id = ids[g].clone();
+    let stored_stories = store.digests()?;
+    let mut stored_sizes: HashMap<&str, usize> = HashMap::new();
+    for row in known.values() {
+        if let Some(id) = row.story_id.as_deref() {
+            *stored_sizes.entry(id).or_default() += 1;
+        }
+    }
+    for (g, group) in groups.iter().enumerate() {
+        let id = &ids[g];
+        // A group made only of stored files that were all, and alone, in this story last time
+        // cannot have changed: its record depends on nothing but its members.
+        let untouched = stored_sizes.get(id.as_str()) == Some(&group.members.len())
+            && group.members.iter().all(|(i, _)| {
+                let path = &articles[*i].path;
+                !fresh_rows.contains_key(path)
+                    && known.get(path).and_then(|r| r.story_id.as_deref()) == Some(id)
+            });
+        if untouched {
+            continue;
+        }
+        let mut story = stories[g].take().unwrap_or_else(|| build(g));
+        story.id = id.clone();
         let json = serde_json::to_string(&story)?;
         let digest = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(json.as_bytes()));
-        let stored = store.story(&story.id)?;
-        let status = match &stored {
+        let status = match stored_stories.get(&story.id) {
             None => Some("new"),
-            Some(row) if row.digest != digest => {
-                // A story written as `new` only by a run that died keeps that status.
-                if previous_pending.remove(&story.id).as_deref() == Some("new") {
-                    Some("new")
-                } else {
-                    Some("updated")
-                }
-            }
+            // A story written as `new` only by a run that died keeps that status.
+            Some((old, pending)) if *old != digest => match pending.as_deref() {
+                Some("new") => Some("new"),
+                _ => Some("updated"),
+            },
             Some(_) => None,
         };
         for (i, _) in &group.members {
