@@ -78,7 +78,7 @@ fn main() {
     let jobs = std::env::var("NEWSCLEAN_BENCH_JOBS").ok();
     let keep = std::env::var_os("NEWSCLEAN_BENCH_KEEP").map(std::path::PathBuf::from);
     let modes: Vec<String> = std::env::var("NEWSCLEAN_BENCH_MODES")
-        .unwrap_or_else(|_| "dedup,no-dedup".into())
+        .unwrap_or_else(|_| "dedup,no-dedup,state".into())
         .split(',')
         .map(|m| m.trim().to_string())
         .collect();
@@ -201,7 +201,60 @@ fn main() {
                 );
             }
         }
+        if modes.iter().any(|m| m == "state") {
+            bench_state(&dir, n, &sources, jobs.as_deref());
+        }
     }
+}
+
+/// The cron case: a first `--state` run over the corpus, a rerun with nothing new, then a run
+/// after 1% more articles arrived. The targets: the rerun under 5% of the first run's
+/// time, the 1% run under 10%.
+fn bench_state(dir: &Path, n: usize, sources: &Sources, jobs: Option<&str>) {
+    let state_dir = tempfile::Builder::new()
+        .prefix("newsclean-bench-state-")
+        .tempdir()
+        .expect("a temp folder can be created");
+    let state = state_dir.path().join("state.db");
+    let run = |label: &str| -> Measured {
+        let mut cmd: Vec<std::ffi::OsString> = vec!["ingest".into(), "--quiet".into()];
+        if let Some(j) = jobs {
+            cmd.push("--jobs".into());
+            cmd.push(j.into());
+        }
+        cmd.push("--state".into());
+        cmd.push(state.clone().into_os_string());
+        cmd.push(dir.to_path_buf().into_os_string());
+        let m = measure_in_spawner(&cmd);
+        println!(
+            "  {:<10} {:>9.2} {:>9} {:>12} {:>9} {:>13} {:>5}",
+            label,
+            m.wall.as_secs_f64(),
+            "",
+            "",
+            m.records,
+            m.peak_rss_kib
+                .map_or("n/a".to_string(), |k| format!("{:.1}", k as f64 / 1024.0)),
+            m.exit_code.map_or("sig".to_string(), |c| c.to_string()),
+        );
+        m
+    };
+    let first = run("state 1st");
+    let rerun = run("state same");
+    let added_dir = dir.join("zz-added");
+    let added = (n / 100).max(1);
+    if let Err(err) = write_corpus(&added_dir, added, SEED ^ 0x5eed, sources) {
+        eprintln!("bench: cannot write the added articles: {err}");
+        return;
+    }
+    let plus = run(&format!("state +{added}"));
+    let pct = |m: &Measured| 100.0 * m.wall.as_secs_f64() / first.wall.as_secs_f64();
+    println!(
+        "  state: rerun with nothing new {:.1}% of the first run (target < 5%), +1% new files {:.1}% (target < 10%)",
+        pct(&rerun),
+        pct(&plus)
+    );
+    let _ = std::fs::remove_dir_all(&added_dir);
 }
 
 /// Measures one run of `newsclean ARGS` from a fresh, small helper process (this binary again,

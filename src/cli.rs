@@ -18,7 +18,10 @@ Examples:
   newsclean ingest scraped/ | jq -r 'select(.members | length >= 3) | .title'
 
   # paths from find, NUL-separated; one record per file, no clustering
-  find scraped -name '*.txt' -mtime -1 -print0 | newsclean ingest --null --no-dedup -";
+  find scraped -name '*.txt' -mtime -1 -print0 | newsclean ingest --null --no-dedup -
+
+  # from cron: read only new files, write only new or changed stories
+  newsclean ingest -q scraped/ --state /var/lib/newsclean/state.db >> stories.jsonl";
 
 const TOP_EXAMPLES: &str = "\
 Examples:
@@ -47,6 +50,8 @@ pub enum Command {
     Clean(CleanArgs),
     /// Compare two articles: print every clustering signal and whether they are one story
     Compare(CompareArgs),
+    /// Look after a state file: counts, export, pruning, compaction
+    State(StateArgs),
     /// Print a shell completion script to stdout
     Completions {
         /// The shell to complete for
@@ -130,6 +135,44 @@ pub struct IngestArgs {
     /// regex, tail, keep; see the README), added to the built-in phrase library
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
+
+    /// Remember files and stories in this state file (SQLite, created if missing): unchanged
+    /// files are not read again and only new or changed stories are written
+    #[arg(long, value_name = "PATH")]
+    pub state: Option<PathBuf>,
+
+    /// With --state: which stories to write [default: changed]
+    #[arg(long, value_enum, value_name = "WHICH", requires = "state")]
+    pub emit: Option<EmitArg>,
+
+    /// With --state: fail at once if another run is using the state file, instead of waiting
+    #[arg(long, requires = "state")]
+    pub no_wait: bool,
+
+    /// With --state: do everything but write the state file
+    #[arg(long, requires = "state")]
+    pub dry_run: bool,
+}
+
+/// Which stories a --state run writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EmitArg {
+    /// Stories seen for the first time
+    New,
+    /// New stories and stories that gained members or a better canonical text
+    Changed,
+    /// Every story the state file holds, each with its status
+    All,
+}
+
+impl From<EmitArg> for newsclean::incremental::EmitMode {
+    fn from(arg: EmitArg) -> Self {
+        match arg {
+            EmitArg::New => Self::New,
+            EmitArg::Changed => Self::Changed,
+            EmitArg::All => Self::All,
+        }
+    }
 }
 
 /// Clustering thresholds, shared by `ingest` and `compare`.
@@ -225,6 +268,37 @@ pub struct FixArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  newsclean state stats --state /var/lib/newsclean/state.db
+  newsclean state export --state state.db | jq -r '.title'
+  newsclean state prune --older-than 30d --state state.db")]
+pub struct StateArgs {
+    #[command(subcommand)]
+    pub action: StateAction,
+
+    /// The state file
+    #[arg(long, value_name = "PATH", global = true, required = false)]
+    pub state: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StateAction {
+    /// Print what the state file holds
+    Stats,
+    /// Write every remembered story as a JSON line, sorted by id
+    Export,
+    /// Forget files not seen for a while, and the stories left without files
+    Prune {
+        /// Age, e.g. 30d, 12h, 2w (s, m, h, d, w)
+        #[arg(long, value_name = "AGE", value_parser = parse_age)]
+        older_than: u64,
+    },
+    /// Rebuild the file to give back space freed by pruning
+    Vacuum,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct CleanArgs {
     /// The article file
     #[arg(value_name = "FILE")]
@@ -305,6 +379,25 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("'{text}' is too large"))
 }
 
+/// Parses an age such as `30d`, `12h`, `90m`, `2w`, `45s` into seconds.
+pub fn parse_age(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let unit = t.chars().last().ok_or("an age is needed, e.g. 30d")?;
+    let (digits, secs) = match unit {
+        's' => (&t[..t.len() - 1], 1),
+        'm' => (&t[..t.len() - 1], 60),
+        'h' => (&t[..t.len() - 1], 3600),
+        'd' => (&t[..t.len() - 1], 86_400),
+        'w' => (&t[..t.len() - 1], 7 * 86_400),
+        _ => return Err(format!("'{text}' has no unit (try 30d, 12h, 2w)")),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{text}' is not an age (try 30d, 12h, 2w)"))?;
+    n.checked_mul(secs)
+        .ok_or_else(|| format!("'{text}' is too long"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -337,5 +430,12 @@ mod tests {
         assert_eq!(cfg.cluster.rewrite_threshold, 0.6);
         assert_eq!(cfg.cluster.copy_threshold, 0.5);
         assert_eq!(ClusterOptions::default().rewrite_threshold, 0.45);
+    }
+
+    #[test]
+    fn ages_take_units() {
+        assert_eq!(parse_age("30d"), Ok(30 * 86_400));
+        assert_eq!(parse_age("12h"), Ok(12 * 3600));
+        assert!(parse_age("30").is_err());
     }
 }

@@ -12,7 +12,8 @@
 //! 7. [`canonical`] picks the member whose text becomes the story's body.
 //! 8. [`record`] builds the output record (its doc is the format spec); [`emit`] writes JSON lines.
 //!
-//! [`pipeline`] runs them over a batch in parallel. The library never prints or exits: records go
+//! [`pipeline`] runs them over a batch in parallel; [`incremental`] runs them against the
+//! [`state`] store, so a run reads only new files and writes only changed stories. The library never prints or exits: records go
 //! to a writer the caller passes in, problems and progress to a callback.
 
 pub mod article;
@@ -25,10 +26,12 @@ pub mod emit;
 pub mod error;
 pub mod extract;
 pub mod fingerprint;
+pub mod incremental;
 pub mod pipeline;
 pub mod read;
 pub mod record;
 pub mod repair;
+pub mod state;
 
 pub use article::Article;
 pub use config::Config;

@@ -14,7 +14,11 @@ use anyhow::{Context, bail};
 use clap::{CommandFactory, Parser};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use cli::{Args, CleanArgs, Command, CompareArgs, FixArgs, IngestArgs, ProgressMode};
+use cli::{
+    Args, CleanArgs, Command, CompareArgs, FixArgs, IngestArgs, ProgressMode, StateAction,
+    StateArgs,
+};
+use newsclean::state::{Access, Store};
 use newsclean::{Config, Event, cluster, pipeline, read, repair};
 
 fn main() -> ExitCode {
@@ -35,6 +39,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
         Command::Fix(fix) => run_fix(fix),
         Command::Clean(clean) => run_clean(clean),
         Command::Compare(compare) => run_compare(compare),
+        Command::State(state) => run_state(state),
         Command::Completions { shell } => {
             let mut cmd = Args::command();
             clap_complete::generate(*shell, &mut cmd, "newsclean", &mut io::stdout().lock());
@@ -97,13 +102,40 @@ fn run_ingest(args: &IngestArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    let summary = pipeline::ingest(&inputs, &cfg, &mut out, &on_event)?;
+    let summary = match &args.state {
+        None => pipeline::ingest(&inputs, &cfg, &mut out, &on_event)?,
+        Some(path) => {
+            let access = if args.dry_run {
+                Access::ReadOnly
+            } else if args.no_wait {
+                Access::WriteNoWait
+            } else {
+                Access::Write
+            };
+            let mut store = Store::open(path, access)?;
+            let emit = args.emit.unwrap_or(cli::EmitArg::Changed).into();
+            newsclean::incremental::ingest_with_state(
+                &inputs,
+                &cfg,
+                &mut store,
+                emit,
+                args.dry_run,
+                &mut out,
+                &on_event,
+            )?
+        }
+    };
     bar.finish_and_clear();
 
     if !quiet {
         let secs = started.elapsed().as_secs_f64();
+        let unchanged = if args.state.is_some() {
+            format!(" ({} unchanged)", group_thousands(summary.unchanged))
+        } else {
+            String::new()
+        };
         eprintln!(
-            "newsclean: {} files, {} stories, {} skipped, {} failed in {:.2}s ({:.1} MB/s)",
+            "newsclean: {} files{unchanged}, {} stories, {} skipped, {} failed in {:.2}s ({:.1} MB/s)",
             group_thousands(summary.files),
             group_thousands(summary.stories),
             group_thousands(summary.skipped),
@@ -170,7 +202,7 @@ fn group_thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -404,4 +436,104 @@ fn run_compare(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+fn run_state(args: &StateArgs) -> anyhow::Result<ExitCode> {
+    let Some(path) = &args.state else {
+        bail!("which state file? give it with --state PATH");
+    };
+    if !path.exists() {
+        bail!("{}: no such state file", path.display());
+    }
+    let mut out = BufWriter::new(io::stdout().lock());
+    match &args.action {
+        StateAction::Stats => {
+            let stats = Store::open(path, Access::ReadOnly)?.stats()?;
+            writeln!(out, "state file      {}", path.display())?;
+            writeln!(out, "schema version  {}", stats.schema_version)?;
+            writeln!(
+                out,
+                "files           {}",
+                group_thousands(stats.files as usize)
+            )?;
+            writeln!(
+                out,
+                "stories         {}",
+                group_thousands(stats.stories as usize)
+            )?;
+            writeln!(
+                out,
+                "runs            {}",
+                group_thousands(stats.runs as usize)
+            )?;
+            writeln!(out, "not yet written {}", stats.pending)?;
+            match stats.last_run {
+                Some(t) => writeln!(out, "last run        {}", format_utc(t))?,
+                None => writeln!(out, "last run        never")?,
+            }
+            writeln!(
+                out,
+                "size on disk    {} bytes",
+                group_thousands(stats.bytes_on_disk as usize)
+            )?;
+        }
+        StateAction::Export => {
+            let store = Store::open(path, Access::ReadOnly)?;
+            store.each_story(|story| {
+                out.write_all(story.record.as_bytes())?;
+                out.write_all(b"\n")?;
+                Ok(())
+            })?;
+        }
+        StateAction::Prune { older_than } => {
+            let mut store = Store::open(path, Access::Write)?;
+            let cutoff = newsclean::state::unix_now() - *older_than as i64;
+            let (files, stories) = store.prune(cutoff)?;
+            eprintln!("newsclean: forgot {files} files and {stories} stories");
+        }
+        StateAction::Vacuum => {
+            Store::open(path, Access::Write)?.vacuum()?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `2026-11-23 14:05:09 UTC` from Unix seconds (civil-from-days, proleptic Gregorian).
+fn format_utc(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_dates_are_civil() {
+        assert_eq!(format_utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(format_utc(951_782_400), "2000-02-29 00:00:00 UTC");
+        assert_eq!(format_utc(1_714_544_760), "2024-05-01 06:26:00 UTC");
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(group_thousands(0), "0");
+        assert_eq!(group_thousands(1234567), "1,234,567");
+    }
 }

@@ -46,6 +46,8 @@ pub struct Summary {
     pub failed: usize,
     /// Bytes of the files that became articles.
     pub bytes: u64,
+    /// With a state file: files skipped because they did not change since the last run.
+    pub unchanged: usize,
 }
 
 /// Something the caller may want to show while the run goes on.
@@ -131,7 +133,8 @@ fn keep_articles(
     articles
 }
 
-fn count_issue(summary: &mut Summary, issue: &FileIssue) {
+/// Counts an issue as a skip or a failure (see `error.rs` for which is which).
+pub(crate) fn count_issue(summary: &mut Summary, issue: &FileIssue) {
     if issue.is_failure() {
         summary.failed += 1;
     } else {

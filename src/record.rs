@@ -6,7 +6,10 @@
 //!
 //! ```text
 //! id              string   16 hex digits: a hash of the canonical member's cleaned body, so the
-//!                          same content gets the same id on every run and machine
+//!                          same content gets the same id on every run and machine; with
+//!                          --state, a story keeps the id it was first given as members join
+//! status          string|null   with --state: "new", "updated" or (with --emit all) "unchanged";
+//!                          null otherwise
 //! title           string|null   headline
 //! subtitle        string|null   standfirst under the headline
 //! byline          string|null   author(s), without a leading "By"
@@ -61,6 +64,7 @@ use crate::cluster::Group;
 #[derive(Debug, Clone, Serialize)]
 pub struct Story {
     pub id: String,
+    pub status: Option<&'static str>,
     pub title: Option<String>,
     pub subtitle: Option<String>,
     pub byline: Option<String>,
@@ -158,6 +162,7 @@ pub fn build_story(group: &Group, canonical: usize, reason: String, articles: &[
     let published = canon.published.as_ref();
     Story {
         id: story_id(&body),
+        status: None,
         title: canon.title.clone(),
         subtitle: canon.subtitle.clone(),
         byline: canon.byline.clone(),
@@ -178,6 +183,14 @@ pub fn build_story(group: &Group, canonical: usize, reason: String, articles: &[
 /// The story id: 16 hex digits of xxh3-64 over the canonical body.
 pub fn story_id(body: &str) -> String {
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(body.as_bytes()))
+}
+
+/// Sets the `status` of a record serialized with `status: null`.
+///
+/// `status` is the second key and ids are hex, so the first `"status":null` in the line is the
+/// record's own; this saves re-parsing stored records just to label them.
+pub fn with_status(record_json: &str, status: &str) -> String {
+    record_json.replacen("\"status\":null", &format!("\"status\":\"{status}\""), 1)
 }
 
 /// Rounds a score to 4 decimals so records stay short and identical across platforms.
@@ -213,6 +226,15 @@ mod tests {
         assert_eq!(story_id("a"), story_id("a"));
         assert_ne!(story_id("a"), story_id("b"));
         assert_eq!(story_id("a").len(), 16);
+    }
+
+    #[test]
+    fn status_is_set_on_the_record_not_in_the_body() {
+        let json = r#"{"id":"00ff","status":null,"body":"\"status\":null"}"#;
+        assert_eq!(
+            with_status(json, "new"),
+            r#"{"id":"00ff","status":"new","body":"\"status\":null"}"#
+        );
     }
 
     #[cfg(unix)]

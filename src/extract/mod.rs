@@ -28,7 +28,7 @@ use regex::Regex;
 use crate::boilerplate::Verdict;
 
 /// A publication date as found in the text and, when it could be read, as ISO 8601.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Published {
     /// ISO 8601 (`2024-05-01T02:26:00-04:00`, or `2024-05-01` when there is no time).
     pub iso: Option<String>,

@@ -52,7 +52,7 @@ impl Default for RepairOptions {
 }
 
 /// One thing the repair did, e.g. `reencode windows-1257 -> utf-8`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Step {
     /// What was done, in a few words.
     pub action: String,

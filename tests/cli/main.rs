@@ -16,3 +16,4 @@ mod inputs;
 mod output;
 mod props;
 mod seeds;
+mod state;

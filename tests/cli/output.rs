@@ -181,6 +181,7 @@ fn record_keys_are_the_documented_ones() {
         keys(record),
         sorted(&[
             "id",
+            "status",
             "title",
             "subtitle",
             "byline",
