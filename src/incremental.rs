@@ -32,7 +32,7 @@ use rayon::prelude::*;
 use crate::article::Article;
 use crate::config::Config;
 use crate::error::{FileIssue, IssueKind};
-use crate::pipeline::{Event, Summary, count_issue, process_file};
+use crate::pipeline::{Event, Summary, count_issue, process_file, start_run};
 use crate::read::Inputs;
 use crate::record;
 use crate::state::{Batch, FileRow, Store, StoryRow, mtime_ns};
@@ -59,14 +59,7 @@ pub fn ingest_with_state<W: Write>(
     out: &mut W,
     on_event: &(dyn Fn(Event) + Sync),
 ) -> anyhow::Result<Summary> {
-    let mut summary = Summary {
-        files: inputs.files.len(),
-        ..Summary::default()
-    };
-    for issue in &inputs.issues {
-        count_issue(&mut summary, issue);
-        on_event(Event::Issue(issue));
-    }
+    let (mut summary, pool) = start_run(inputs, cfg, on_event)?;
 
     let known: HashMap<PathBuf, FileRow> = store
         .files()?
@@ -99,10 +92,6 @@ pub fn ingest_with_state<W: Write>(
         files: to_read.len(),
     });
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.jobs)
-        .build()
-        .context("cannot start worker threads")?;
     let results: Vec<_> = pool.install(|| {
         to_read
             .par_iter()

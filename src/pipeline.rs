@@ -68,21 +68,10 @@ pub fn ingest<W: Write>(
     out: &mut W,
     on_event: &(dyn Fn(Event) + Sync),
 ) -> anyhow::Result<Summary> {
-    let mut summary = Summary {
-        files: inputs.files.len(),
-        ..Summary::default()
-    };
-    for issue in &inputs.issues {
-        count_issue(&mut summary, issue);
-        on_event(Event::Issue(issue));
-    }
+    let (mut summary, pool) = start_run(inputs, cfg, on_event)?;
     on_event(Event::Started {
         files: inputs.files.len(),
     });
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.jobs)
-        .build()
-        .context("cannot start worker threads")?;
     let repeats = count_repeats(&pool, inputs, cfg);
     let process = |path: &PathBuf| {
         let result = process_file_with(path, cfg, repeats.as_ref());
@@ -109,6 +98,28 @@ pub fn ingest<W: Write>(
     }
     out.flush().context("cannot write to stdout")?;
     Ok(summary)
+}
+
+/// What every run starts with: a summary that counts the inputs and the paths the walk could not
+/// list (each reported), and the worker pool (`cfg.jobs` threads, 0 = one per core).
+pub(crate) fn start_run(
+    inputs: &Inputs,
+    cfg: &Config,
+    on_event: &(dyn Fn(Event) + Sync),
+) -> anyhow::Result<(Summary, rayon::ThreadPool)> {
+    let mut summary = Summary {
+        files: inputs.files.len(),
+        ..Summary::default()
+    };
+    for issue in &inputs.issues {
+        count_issue(&mut summary, issue);
+        on_event(Event::Issue(issue));
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.jobs)
+        .build()
+        .context("cannot start worker threads")?;
+    Ok((summary, pool))
 }
 
 fn keep_articles(
