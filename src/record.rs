@@ -52,7 +52,7 @@
 //! With `--no-dedup` every file is its own story, so two records share an `id` only when two
 //! files have identical cleaned bodies.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use serde::Serialize;
@@ -163,7 +163,7 @@ pub fn build_story(group: &Group, canonical: usize, reason: String, articles: &[
     Story {
         id: story_id(&body),
         status: None,
-        title: canon.title.clone(),
+        title: story_title(group, canonical, articles),
         subtitle: canon.subtitle.clone(),
         byline: canon.byline.clone(),
         published: published.and_then(|p| p.iso.clone()),
@@ -178,6 +178,91 @@ pub fn build_story(group: &Group, canonical: usize, reason: String, articles: &[
         members,
         body,
     }
+}
+
+/// Least support (below) for a headline to be the story's title: a headline shares its names and
+/// key words with every version of the story; a masthead ("The Meridian Post"), a player button
+/// or a section menu that a copy's extraction took for a headline shares next to none with the
+/// other versions.
+const MIN_TITLE_SUPPORT: f64 = 0.5;
+
+/// Least support for another member's headline to replace an unsupported one: lower, because a
+/// rewrite's reworded headline shares fewer words, and anything clearly about the story beats a
+/// masthead.
+const MIN_REPLACEMENT_SUPPORT: f64 = 0.25;
+
+/// The story's title: the canonical member's headline, unless the other members' bodies do not
+/// support it; then the best-supported headline of another member, an original's before a
+/// rewrite's (so a republished copy whose masthead was taken for its headline gets the wire's
+/// headline). A story of one file keeps its headline.
+fn story_title(group: &Group, canonical: usize, articles: &[Article]) -> Option<String> {
+    let own = articles[canonical].title.clone();
+    if group.members.len() < 2 {
+        return own;
+    }
+    // Stopwords ("this", "story"... in the story's language) are no evidence either way.
+    let lines: Vec<&str> = articles[canonical]
+        .paragraphs
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let lex = crate::boilerplate::lang::lexicon_for(&lines);
+    let bodies: Vec<(usize, HashSet<String>)> = group
+        .members
+        .iter()
+        .map(|(i, _)| (*i, words(&articles[*i].paragraphs.join(" "), lex)))
+        .collect();
+    let support = |owner: usize, title: &str| -> f64 {
+        let wanted = words(title, lex);
+        let others: Vec<&HashSet<String>> = bodies
+            .iter()
+            .filter(|(i, _)| *i != owner)
+            .map(|(_, b)| b)
+            .collect();
+        if wanted.is_empty() || others.is_empty() {
+            return 0.0;
+        }
+        let found: usize = others
+            .iter()
+            .map(|body| wanted.iter().filter(|w| body.contains(*w)).count())
+            .sum();
+        found as f64 / (wanted.len() * others.len()) as f64
+    };
+    if own
+        .as_deref()
+        .is_some_and(|t| support(canonical, t) >= MIN_TITLE_SUPPORT)
+    {
+        return own;
+    }
+    let is_rewrite =
+        |join: &Option<crate::cluster::Join>| join.as_ref().is_some_and(|j| j.rule == "rewrite");
+    group
+        .members
+        .iter()
+        .filter_map(|(i, join)| {
+            let title = articles[*i].title.as_deref()?;
+            Some((!is_rewrite(join), support(*i, title), *i, title))
+        })
+        .filter(|(_, s, _, _)| *s >= MIN_REPLACEMENT_SUPPORT)
+        // An original's headline before a rewrite's, then the best supported; ties go to the
+        // earlier input, so the choice is stable.
+        .max_by(|a, b| {
+            (a.0, a.1)
+                .partial_cmp(&(b.0, b.1))
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(b.2.cmp(&a.2))
+        })
+        .map(|(_, _, _, t)| t.to_string())
+        .or(own)
+}
+
+/// The words of `text` of 3 letters or more that are not stopwords, case folded.
+fn words(text: &str, lex: &crate::boilerplate::lang::Lexicon) -> HashSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 3)
+        .map(str::to_lowercase)
+        .filter(|w| !lex.is_stop(w))
+        .collect()
 }
 
 /// The story id: 16 hex digits of xxh3-64 over the canonical body.
@@ -226,6 +311,34 @@ mod tests {
         assert_eq!(story_id("a"), story_id("a"));
         assert_ne!(story_id("a"), story_id("b"));
         assert_eq!(story_id("a").len(), 16);
+    }
+
+    #[test]
+    fn unsupported_masthead_title_gives_way_to_the_wire_headline() {
+        const WIRE: &str = include_str!("../fixtures/articles/harbour-wire.txt");
+        const HEADLINE: &str = "Harbour council approves €40 million sea wall for Port Ellery";
+        let cfg = crate::Config::default();
+        let wire = crate::process_bytes(Path::new("wire.txt"), WIRE.as_bytes(), &cfg)
+            .expect("the fixture is an article");
+        assert_eq!(wire.title.as_deref(), Some(HEADLINE));
+        // A republished copy whose extraction took the site's masthead for its headline.
+        let mut copy = wire.clone();
+        copy.path = "copy.txt".into();
+        copy.title = Some("The Northern Ledger".into());
+        let articles = vec![copy, wire];
+        let group = Group {
+            members: vec![(0, None), (1, None)],
+        };
+        assert_eq!(story_title(&group, 0, &articles).as_deref(), Some(HEADLINE));
+        assert_eq!(story_title(&group, 1, &articles).as_deref(), Some(HEADLINE));
+        // A story of one file keeps its own headline, whatever it is.
+        let alone = Group {
+            members: vec![(0, None)],
+        };
+        assert_eq!(
+            story_title(&alone, 0, &articles).as_deref(),
+            Some("The Northern Ledger")
+        );
     }
 
     #[test]
