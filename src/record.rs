@@ -10,7 +10,8 @@
 //!                          --state, a story keeps the id it was first given as members join
 //! status          string|null   with --state: "new", "updated" or (with --emit all) "unchanged";
 //!                          null otherwise
-//! title           string|null   headline
+//! title           string|null   headline: the canonical member's, or another member's when the
+//!                          other versions' bodies do not support it (a masthead taken for it)
 //! subtitle        string|null   standfirst under the headline
 //! byline          string|null   author(s), without a leading "By"
 //! published       string|null   ISO 8601 date-time (or date) of publication, when it could be read
