@@ -136,6 +136,11 @@ pub struct IngestArgs {
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
 
+    /// Do not count lines repeated across the batch's stories (saves the extra read of every
+    /// file that counting needs; phrase rules and text features still apply)
+    #[arg(long)]
+    pub no_repeats: bool,
+
     /// Remember files and stories in this state file (SQLite, created if missing): unchanged
     /// files are not read again and only new or changed stories are written
     #[arg(long, value_name = "PATH")]
@@ -336,7 +341,10 @@ impl IngestArgs {
             explain: self.explain,
             jobs: self.jobs,
             cluster: self.cluster.options(),
-            boilerplate: boilerplate_options(self.rules.as_deref())?,
+            boilerplate: newsclean::boilerplate::BoilerplateOptions {
+                cross_document: !self.no_repeats,
+                ..boilerplate_options(self.rules.as_deref())?
+            },
             ..Config::default()
         })
     }

@@ -7,6 +7,7 @@ mod corpus;
 mod texts;
 mod util;
 
+mod boilerplate;
 mod cluster;
 mod commands;
 mod determinism;
