@@ -318,42 +318,41 @@ fn parse_entity(s: &str) -> Option<(char, usize)> {
 }
 
 fn fold_width(line: &str, steps: &mut Steps) -> Option<String> {
-    let mut count = 0;
-    let out: String = line
-        .chars()
-        .map(|c| match c {
-            '\u{ff01}'..='\u{ff5e}' => {
-                count += 1;
-                char::from_u32(c as u32 - 0xfee0).unwrap_or(c)
-            }
-            '\u{3000}' => {
-                count += 1;
-                ' '
-            }
-            _ => c,
-        })
-        .collect();
-    steps.add("fold width", count);
-    (count > 0).then_some(out)
+    replace_chars(line, steps, "fold width", |c| match c {
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0),
+        '\u{3000}' => Some(' '),
+        _ => None,
+    })
 }
 
 fn straighten_quotes(line: &str, steps: &mut Steps) -> Option<String> {
+    replace_chars(line, steps, "straighten quotes", |c| match c {
+        '‘' | '’' | '‚' | '‛' | 'ʼ' => Some('\''),
+        '“' | '”' | '„' | '‟' => Some('"'),
+        _ => None,
+    })
+}
+
+/// Replaces every character `map` has a replacement for, records the step `action` with the
+/// count, and returns the new line when anything changed.
+fn replace_chars(
+    line: &str,
+    steps: &mut Steps,
+    action: &str,
+    map: impl Fn(char) -> Option<char>,
+) -> Option<String> {
     let mut count = 0;
     let out: String = line
         .chars()
-        .map(|c| match c {
-            '‘' | '’' | '‚' | '‛' | 'ʼ' => {
+        .map(|c| match map(c) {
+            Some(r) => {
                 count += 1;
-                '\''
+                r
             }
-            '“' | '”' | '„' | '‟' => {
-                count += 1;
-                '"'
-            }
-            _ => c,
+            None => c,
         })
         .collect();
-    steps.add("straighten quotes", count);
+    steps.add(action, count);
     (count > 0).then_some(out)
 }
 

@@ -43,6 +43,20 @@ struct Unit {
     latin1: bool,
 }
 
+impl Unit {
+    /// A sequence `start..end` whose last byte the wrong decoder dropped, completed as `out`.
+    fn lost_byte(start: usize, end: usize, out: char, latin1: bool) -> Unit {
+        Unit {
+            start,
+            end,
+            out,
+            space_after: false,
+            kind: Kind::LostByte,
+            latin1,
+        }
+    }
+}
+
 /// Allowed range of the continuation byte at position `k` (0-based) after lead `b0`.
 fn cont_range(b0: u8, k: usize) -> (u8, u8) {
     if k > 0 {
@@ -115,14 +129,7 @@ fn match_unit(chars: &[char], i: usize, page: usize) -> Option<Unit> {
         let Some(&c) = chars.get(j) else {
             if k == need - 1 && k >= 1 {
                 let out = infer_lost(page, &buf[..len], i.checked_sub(1).map(|p| chars[p]), None)?;
-                return Some(Unit {
-                    start: i,
-                    end: j,
-                    out,
-                    space_after: false,
-                    kind: Kind::LostByte,
-                    latin1,
-                });
+                return Some(Unit::lost_byte(i, j, out, latin1));
             }
             return None;
         };
@@ -155,14 +162,7 @@ fn match_unit(chars: &[char], i: usize, page: usize) -> Option<Unit> {
         if k == need - 1 && k >= 1 {
             let prev = i.checked_sub(1).map(|p| chars[p]);
             if let Some(out) = infer_lost(page, &buf[..len], prev, Some(c)) {
-                return Some(Unit {
-                    start: i,
-                    end: j,
-                    out,
-                    space_after: false,
-                    kind: Kind::LostByte,
-                    latin1,
-                });
+                return Some(Unit::lost_byte(i, j, out, latin1));
             }
         }
         // A no-break space byte inside a two- or three-byte sequence may have become a space.
