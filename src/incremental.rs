@@ -31,8 +31,7 @@ use rayon::prelude::*;
 
 use crate::article::Article;
 use crate::config::Config;
-use crate::error::{FileIssue, IssueKind};
-use crate::pipeline::{Event, Summary, count_issue, process_file, start_run};
+use crate::pipeline::{Event, Summary, keep_articles, process_file, start_run};
 use crate::read::Inputs;
 use crate::record;
 use crate::state::{Batch, FileRow, Store, StoryRow, mtime_ns};
@@ -66,28 +65,24 @@ pub fn ingest_with_state<W: Write>(
         .into_iter()
         .map(|row| (row.path.clone(), row))
         .collect();
+    // A file is read again unless its size and modification time match the store. One whose
+    // `stat` fails is read too, so `read_file` reports it as a one-shot run would.
     let mut to_read = Vec::new();
-    let mut unchanged_files = 0;
+    let mut stat: HashMap<&PathBuf, (u64, i64)> = HashMap::new();
     for path in &inputs.files {
-        match std::fs::metadata(path) {
-            Ok(meta) => {
-                let unchanged = known
-                    .get(path)
-                    .is_some_and(|row| row.size == meta.len() && row.mtime_ns == mtime_ns(&meta));
-                if unchanged {
-                    unchanged_files += 1;
-                } else {
-                    to_read.push((path.clone(), meta.len(), mtime_ns(&meta)));
-                }
-            }
-            Err(err) => {
-                let issue = FileIssue::new(path, IssueKind::Unreadable(err.to_string()));
-                count_issue(&mut summary, &issue);
-                on_event(Event::Issue(&issue));
-            }
+        let meta = std::fs::metadata(path).ok();
+        let now = meta.as_ref().map_or((0, 0), |m| (m.len(), mtime_ns(m)));
+        let unchanged = meta.is_some()
+            && known
+                .get(path)
+                .is_some_and(|row| (row.size, row.mtime_ns) == now);
+        if unchanged {
+            summary.unchanged += 1;
+        } else {
+            stat.insert(path, now);
+            to_read.push(path.clone());
         }
     }
-    summary.unchanged = unchanged_files;
     on_event(Event::Started {
         files: to_read.len(),
     });
@@ -95,34 +90,27 @@ pub fn ingest_with_state<W: Write>(
     let results: Vec<_> = pool.install(|| {
         to_read
             .par_iter()
-            .map(|(path, size, mtime)| {
+            .map(|path| {
                 let result = process_file(path, cfg);
                 on_event(Event::FileDone);
-                (path, *size, *mtime, result)
+                result
             })
             .collect()
     });
-    let mut fresh: Vec<(FileRow, Article)> = Vec::new();
-    for (path, size, mtime, result) in results {
-        match result {
-            Ok(article) => {
-                summary.articles += 1;
-                summary.bytes += article.bytes;
-                let row = FileRow {
-                    path: path.clone(),
-                    size,
-                    mtime_ns: mtime,
-                    content_hash: article.content_hash,
-                    story_id: None,
-                };
-                fresh.push((row, article));
-            }
-            Err(issue) => {
-                count_issue(&mut summary, &issue);
-                on_event(Event::Issue(&issue));
-            }
-        }
-    }
+    let fresh: Vec<(FileRow, Article)> = keep_articles(results, &mut summary, on_event)
+        .into_iter()
+        .map(|article| {
+            let (size, mtime_ns) = stat[&article.path];
+            let row = FileRow {
+                path: article.path.clone(),
+                size,
+                mtime_ns,
+                content_hash: article.content_hash,
+                story_id: None,
+            };
+            (row, article)
+        })
+        .collect();
 
     let wanted = |status: &str| match emit {
         EmitMode::New => status == "new",

@@ -122,7 +122,8 @@ pub(crate) fn start_run(
     Ok((summary, pool))
 }
 
-fn keep_articles(
+/// Keeps the articles of a batch's results, counting them, and counts and reports the issues.
+pub(crate) fn keep_articles(
     results: Vec<Result<Article, FileIssue>>,
     summary: &mut Summary,
     on_event: &(dyn Fn(Event) + Sync),
@@ -145,7 +146,7 @@ fn keep_articles(
 }
 
 /// Counts an issue as a skip or a failure (see `error.rs` for which is which).
-pub(crate) fn count_issue(summary: &mut Summary, issue: &FileIssue) {
+fn count_issue(summary: &mut Summary, issue: &FileIssue) {
     if issue.is_failure() {
         summary.failed += 1;
     } else {
