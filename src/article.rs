@@ -87,11 +87,6 @@ impl Article {
     pub fn body(&self) -> String {
         self.paragraphs.join("\n\n")
     }
-
-    /// Number of characters in the body, a cheap measure of completeness.
-    pub fn body_chars(&self) -> usize {
-        self.paragraphs.iter().map(|p| p.chars().count()).sum()
-    }
 }
 
 /// Reads an encoding name back as the `&'static str` that `encoding_rs` uses for it.

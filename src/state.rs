@@ -183,11 +183,6 @@ impl Store {
         })
     }
 
-    /// The state file's path.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Every file the store remembers, sorted by path.
     pub fn files(&self) -> anyhow::Result<Vec<FileRow>> {
         let mut stmt = self.conn.prepare(
