@@ -1,5 +1,5 @@
 //! Prints the clustering signals of every pair of articles in a folder, one JSON line per pair,
-//! with whether the candidate search would have proposed it. For tuning thresholds on a small
+//! with whether the candidate search (and its cheap prefilter) would have proposed it for verification. For tuning thresholds on a small
 //! labelled set (it compares all pairs, so keep the folder small):
 //!
 //! `cargo run --release --example pair_signals -- DIR > pairs.jsonl`
@@ -21,8 +21,11 @@ fn main() -> anyhow::Result<()> {
     let fps: Vec<_> = articles.iter().map(|a| &a.fingerprint).collect();
     let df = DocFreq::count(&fps);
     let opts = ClusterOptions::default();
+    let keys: Vec<cluster::Keys> = fps.iter().map(|&fp| cluster::Keys::from(fp)).collect();
     let candidates: std::collections::HashSet<(u32, u32)> =
-        cluster::candidates(&fps, &df, &opts).into_iter().collect();
+        cluster::candidate_pairs(&keys, &df, &opts)
+            .into_iter()
+            .collect();
     let prepared: Vec<_> = articles
         .iter()
         .map(|a| cluster::prepare(&a.fingerprint, cluster::article_day(a), &df))

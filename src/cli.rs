@@ -157,6 +157,11 @@ pub struct IngestArgs {
     /// With --state: do everything but write the state file
     #[arg(long, requires = "state")]
     pub dry_run: bool,
+
+    /// With --state: files read per batch; each batch is committed on its own, and Ctrl-C stops
+    /// the run after the current one [default: 10000]
+    #[arg(long, value_name = "N", requires = "state")]
+    pub batch_files: Option<usize>,
 }
 
 /// Which stories a --state run writes.

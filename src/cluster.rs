@@ -162,20 +162,32 @@ impl DocFreq {
                 }
                 a
             });
-        let n = fingerprints.len();
-        let by_df = if n < MIN_DF_BATCH {
+        DocFreq::from_counts(fingerprints.len(), counts)
+    }
+
+    /// Frequencies counted elsewhere (the state store keeps them across runs): `counts` maps a
+    /// token to the number of the batch's `articles` that contain it.
+    pub fn from_counts(articles: usize, counts: IdMap<u32, u32>) -> DocFreq {
+        let by_df = if articles < MIN_DF_BATCH {
             Vec::new()
         } else {
-            let (nf, top) = (n as f64, (n as f64 / 2.0).ln());
-            (0..=n)
+            let (nf, top) = (articles as f64, (articles as f64 / 2.0).ln());
+            (0..=articles)
                 .map(|df| ((nf / df.max(2) as f64).ln() / top).clamp(0.0, 1.0) as f32)
                 .collect()
         };
         DocFreq {
-            articles: n,
+            articles,
             counts,
             by_df,
         }
+    }
+
+    /// Every counted token with its frequency, sorted by token.
+    pub fn sorted_counts(&self) -> Vec<(u32, u32)> {
+        let mut out: Vec<(u32, u32)> = self.counts.iter().map(|(&t, &n)| (t, n)).collect();
+        out.sort_unstable();
+        out
     }
 
     /// Articles containing `token`.
@@ -206,6 +218,107 @@ fn merge_counts(mut a: IdMap<u32, u32>, b: IdMap<u32, u32>) -> IdMap<u32, u32> {
     a
 }
 
+/// What candidate search needs of an article: its MinHash signature and its names and key
+/// figures. Borrowed from a [`Fingerprint`], or from [`StoredKeys`] the state store kept, so a
+/// run can search the whole store without loading its articles.
+#[derive(Debug, Clone, Copy)]
+pub struct Keys<'a> {
+    /// The MinHash signature ([`Fingerprint::minhash`]).
+    pub minhash: &'a [u32],
+    /// Sorted distinct names and key figures ([`Fingerprint::names`]).
+    pub names: &'a [u32],
+    /// Whether the article has no content to match on ([`Fingerprint::is_empty`]).
+    pub empty: bool,
+}
+
+impl<'a> From<&'a Fingerprint> for Keys<'a> {
+    fn from(fp: &'a Fingerprint) -> Keys<'a> {
+        Keys {
+            minhash: &fp.minhash,
+            names: &fp.names,
+            empty: fp.is_empty(),
+        }
+    }
+}
+
+/// [`Keys`] in a form that can be kept: [`StoredKeys::to_bytes`] gives a little-endian blob
+/// (a flag byte, the name count, the signature, the names) that [`StoredKeys::from_bytes`]
+/// reads back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredKeys {
+    minhash: Box<[u32]>,
+    names: Box<[u32]>,
+    empty: bool,
+}
+
+impl StoredKeys {
+    /// The keys of a fingerprint.
+    pub fn of(fp: &Fingerprint) -> StoredKeys {
+        StoredKeys {
+            minhash: fp.minhash.clone(),
+            names: fp.names.clone(),
+            empty: fp.is_empty(),
+        }
+    }
+
+    /// Borrows them for [`candidate_pairs`].
+    pub fn keys(&self) -> Keys<'_> {
+        Keys {
+            minhash: &self.minhash,
+            names: &self.names,
+            empty: self.empty,
+        }
+    }
+
+    /// The blob kept in the state store.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(5 + 4 * (self.minhash.len() + self.names.len()));
+        out.push(u8::from(self.empty));
+        out.extend_from_slice(&(self.names.len() as u32).to_le_bytes());
+        for v in self.minhash.iter().chain(self.names.iter()) {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out
+    }
+
+    /// Reads a blob written by [`StoredKeys::to_bytes`]; `None` when it is not one (damaged, or
+    /// written with another signature length).
+    pub fn from_bytes(bytes: &[u8]) -> Option<StoredKeys> {
+        let (&flag, rest) = bytes.split_first()?;
+        let names = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?) as usize;
+        let values: Vec<u32> = rest[4..]
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        if flag > 1
+            || !rest.len().is_multiple_of(4)
+            || values.len() != fingerprint::NUM_PERM + names
+        {
+            return None;
+        }
+        let (minhash, names) = values.split_at(fingerprint::NUM_PERM);
+        Some(StoredKeys {
+            minhash: minhash.into(),
+            names: names.into(),
+            empty: flag == 1,
+        })
+    }
+}
+
+/// Candidate pairs `(a, b)` with `a < b`, sorted, that pass a cheap look (shared names, or
+/// estimated shingle Jaccard): what [`group_pairs`] verifies.
+pub fn candidate_pairs(keys: &[Keys], df: &DocFreq, opts: &ClusterOptions) -> Vec<(u32, u32)> {
+    // a cheap look at names and shingles first: most candidates are not the same story
+    candidates(keys, df, opts)
+        .into_par_iter()
+        .filter(|&(a, b)| {
+            let (ka, kb) = (&keys[a as usize], &keys[b as usize]);
+            name_overlap(ka.names, kb.names) >= PREFILTER_NAME_OVERLAP
+                || fingerprint::minhash_jaccard(ka.minhash, kb.minhash) >= PREFILTER_JACCARD
+        })
+        .collect()
+}
+
 /// Candidate pairs `(a, b)` with `a < b`, sorted, from the LSH bands and the rare-token index.
 ///
 /// Buckets are runs of a sorted `(key, article)` list, one list per LSH band and one for the
@@ -214,9 +327,9 @@ fn merge_counts(mut a: IdMap<u32, u32>, b: IdMap<u32, u32>) -> IdMap<u32, u32> {
 /// A partner found in any LSH band, or in at least two rare-token buckets, makes a pair. Work
 /// and memory grow linearly with the batch, and every step but the sorts runs per article in
 /// parallel.
-pub fn candidates(fps: &[&Fingerprint], df: &DocFreq, opts: &ClusterOptions) -> Vec<(u32, u32)> {
+fn candidates(fps: &[Keys], df: &DocFreq, opts: &ClusterOptions) -> Vec<(u32, u32)> {
     let links = opts.bucket_links.max(1);
-    let band_keys = |fp: &Fingerprint| -> Vec<u64> {
+    let band_keys = |fp: &Keys| -> Vec<u64> {
         fp.minhash
             .chunks(BAND_ROWS)
             .enumerate()
@@ -231,13 +344,7 @@ pub fn candidates(fps: &[&Fingerprint], df: &DocFreq, opts: &ClusterOptions) -> 
     };
     let keys: Vec<Vec<u64>> = fps
         .par_iter()
-        .map(|fp| {
-            if fp.is_empty() {
-                Vec::new()
-            } else {
-                band_keys(fp)
-            }
-        })
+        .map(|fp| if fp.empty { Vec::new() } else { band_keys(fp) })
         .collect();
     let rare: Vec<Vec<u32>> = fps
         .par_iter()
@@ -336,7 +443,7 @@ fn bucket_starts<K: PartialEq + Copy>(
 }
 
 /// The article's `k` rarest names and key figures among those seen in at least two articles.
-fn rare_tokens(fp: &Fingerprint, df: &DocFreq, k: usize) -> Vec<u32> {
+fn rare_tokens(fp: &Keys, df: &DocFreq, k: usize) -> Vec<u32> {
     let mut scored: Vec<(u32, u32)> = fp
         .names
         .iter()
@@ -472,7 +579,10 @@ pub fn compare(a: &Prepared, b: &Prepared, opts: &ClusterOptions) -> Verdict {
         "minhash_jaccard".to_string(),
         fingerprint::minhash_jaccard(&a.fp.minhash, &b.fp.minhash),
     );
-    signals.insert("name_overlap".to_string(), name_overlap(a.fp, b.fp));
+    signals.insert(
+        "name_overlap".to_string(),
+        name_overlap(&a.fp.names, &b.fp.names),
+    );
     let date_gap = match (a.day, b.day) {
         (Some(x), Some(y)) => Some((x - y).abs()),
         _ => None,
@@ -634,12 +744,12 @@ fn weighted_overlap(a: &[(u32, f32)], b: &[(u32, f32)]) -> f64 {
 
 /// Shared names and key figures over the smaller article's count: cheap, and low for articles
 /// that share only a sentence or two.
-pub fn name_overlap(a: &Fingerprint, b: &Fingerprint) -> f64 {
-    let fewer = a.names.len().min(b.names.len());
+pub fn name_overlap(a: &[u32], b: &[u32]) -> f64 {
+    let fewer = a.len().min(b.len());
     if fewer == 0 {
         return 0.0;
     }
-    count_shared(&a.names, &b.names) as f64 / fewer as f64
+    count_shared(a, b) as f64 / fewer as f64
 }
 
 /// Number of elements two sorted, deduplicated slices share.
@@ -817,17 +927,24 @@ pub fn compare_articles(a: &Article, b: &Article, opts: &ClusterOptions) -> Verd
 /// Groups the articles of a batch into stories.
 pub fn group(articles: &[Article], opts: &ClusterOptions) -> Vec<Group> {
     let fps: Vec<&Fingerprint> = articles.iter().map(|a| &a.fingerprint).collect();
-    let days: Vec<Option<i64>> = articles.iter().map(article_day).collect();
     let df = DocFreq::count(&fps);
-    // a cheap look at names and shingles first: most candidates are not the same story
-    let pairs: Vec<(u32, u32)> = candidates(&fps, &df, opts)
-        .into_par_iter()
-        .filter(|&(a, b)| {
-            let (fa, fb) = (fps[a as usize], fps[b as usize]);
-            name_overlap(fa, fb) >= PREFILTER_NAME_OVERLAP
-                || fingerprint::minhash_jaccard(&fa.minhash, &fb.minhash) >= PREFILTER_JACCARD
-        })
-        .collect();
+    let keys: Vec<Keys> = fps.iter().map(|&fp| Keys::from(fp)).collect();
+    let pairs = candidate_pairs(&keys, &df, opts);
+    group_pairs(articles, &df, pairs, opts)
+}
+
+/// Groups articles given their candidate pairs (indexes into `articles`, as
+/// [`candidate_pairs`] gives them) and the batch's token frequencies. [`group`] is this over a
+/// whole batch; a state run calls it on the part of the store that new articles touch, with the
+/// frequencies and candidates of the whole store.
+pub fn group_pairs(
+    articles: &[Article],
+    df: &DocFreq,
+    pairs: Vec<(u32, u32)>,
+    opts: &ClusterOptions,
+) -> Vec<Group> {
+    let fps: Vec<&Fingerprint> = articles.iter().map(|a| &a.fingerprint).collect();
+    let days: Vec<Option<i64>> = articles.iter().map(article_day).collect();
     let mut in_pairs = vec![false; fps.len()];
     for &(a, b) in &pairs {
         in_pairs[a as usize] = true;
@@ -835,11 +952,11 @@ pub fn group(articles: &[Article], opts: &ClusterOptions) -> Vec<Group> {
     }
     let prepared: Vec<Option<Prepared>> = (0..fps.len())
         .into_par_iter()
-        .map(|i| in_pairs[i].then(|| prepare(fps[i], days[i], &df)))
+        .map(|i| in_pairs[i].then(|| prepare(fps[i], days[i], df)))
         .collect();
     let ready = |i: usize| -> Prepared {
         // every article of a pair was prepared above; this is for any other
-        prepare(fps[i], days[i], &df)
+        prepare(fps[i], days[i], df)
     };
     // only the pairs that match are kept: a verdict's signals are not small
     let mut edges: Vec<(usize, usize, Verdict)> = pairs
@@ -1063,10 +1180,29 @@ mod tests {
         fps.push(&other);
         let df = DocFreq::count(&fps);
         let opts = ClusterOptions::default();
-        let pairs = candidates(&fps, &df, &opts);
+        let keys: Vec<Keys> = fps.iter().map(|&f| Keys::from(f)).collect();
+        let pairs = candidates(&keys, &df, &opts);
         assert!(pairs.contains(&(0, 1)) && pairs.contains(&(0, 29)));
         assert!(pairs.iter().all(|&(a, b)| a < b && b != 30));
         // each article pairs with at most `bucket_links` earlier ones, not with all 29
         assert!(pairs.len() <= 30 * opts.bucket_links);
+    }
+
+    #[test]
+    fn stored_keys_round_trip_and_refuse_damage() {
+        let a = fp("Tarnów closes bridge", WIRE);
+        let stored = StoredKeys::of(&a);
+        let bytes = stored.to_bytes();
+        let back = StoredKeys::from_bytes(&bytes).expect("own blob reads back");
+        assert_eq!(back, stored);
+        assert_eq!(back.keys().names, &a.names[..]);
+        assert!(!back.keys().empty && back.keys().minhash == &a.minhash[..]);
+        assert!(StoredKeys::from_bytes(&bytes[..bytes.len() - 1]).is_none());
+        assert!(StoredKeys::from_bytes(&[]).is_none());
+        let empty = fp("Nothing", &[]);
+        assert!(
+            StoredKeys::from_bytes(&StoredKeys::of(&empty).to_bytes())
+                .is_some_and(|k| k.keys().empty)
+        );
     }
 }

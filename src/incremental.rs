@@ -7,20 +7,30 @@
 //! How a run goes:
 //! 1. Every input is `stat`ed. A file whose size and modification time match the store is not
 //!    read again; any other file goes through the per-file stages like in a one-shot run.
-//! 2. Clustering runs over the union of every article the store remembers and the new ones, with
-//!    the one-shot code path, so ingesting a folder in two halves gives the same groups as
-//!    ingesting it at once. (This costs a clustering pass over the whole store per run that has
-//!    anything new; a run with nothing new stops after the `stat`s.)
+//! 2. The files to read are taken in batches of [`StateRun::batch_files`]. For each batch,
+//!    candidate search runs over the whole store plus the batch, from keys the store keeps per
+//!    file (MinHash signature, names) and the token counts of every stored article, so no stored
+//!    article is loaded for it. The stories that the batch's candidates belong to are loaded and
+//!    clustered again together with the batch, with the candidates and token weights of the
+//!    whole store: the rules and figures of a one-shot run over the same files. Stories no
+//!    candidate touches are left as they are.
 //! 3. Each group keeps the id of the stored story most of its members came from, so a story
 //!    gaining members keeps its id. A group's status is `new` (no stored story), `updated`
 //!    (its record differs from the stored one) or unchanged.
-//! 4. One transaction commits the files, stories and the list of stories to write ("pending");
-//!    then the records are written and the pending marks cleared. A run killed between commit
-//!    and clearing writes those records again on the next run: delivery is at least once,
-//!    never lost, and the ids and statuses make a repeat easy to spot downstream.
+//! 4. Each batch commits in one transaction: files, keys, token counts, stories, and the list of
+//!    stories to write ("pending"). When the batches are done (or `should_stop` says so, on
+//!    SIGINT, between batches) the pending records are written and their marks cleared. A run
+//!    killed before that writes them on the next run: delivery is at least once, never lost, and
+//!    the ids and statuses make a repeat easy to spot downstream.
 //!
-//! It never writes the store when `dry_run` is set: the store is then opened read-only and the
-//! records are written as if the run had committed.
+//! Where this differs from a one-shot run: a story that no new candidate touches is not looked
+//! at again, although new articles shift the token weights of the whole store a little. A pair
+//! that sits at the threshold could then be judged differently by a one-shot run over all the
+//! files. The cross-document line counts of the boilerplate stage are not kept across runs:
+//! each batch counts repeats among its own files only.
+//!
+//! It never writes the store when `dry_run` is set: the store is then opened read-only, the run
+//! is one batch, and the records are written as if it had committed.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
@@ -30,12 +40,17 @@ use anyhow::Context;
 use rayon::prelude::*;
 
 use crate::article::Article;
+use crate::cluster::{self, DocFreq, Keys, StoredKeys};
 use crate::config::Config;
+use crate::fingerprint::HashedMap;
 use crate::pipeline::{Event, Summary, keep_articles, process_file, start_run};
 use crate::read::Inputs;
-use crate::record;
 use crate::state::{Batch, FileRow, Store, StoryRow, mtime_ns};
-use crate::{canonical, cluster};
+use crate::{canonical, record};
+
+/// Files read per batch by default: each batch is one transaction, and the point where an
+/// interrupted run stops.
+pub const DEFAULT_BATCH_FILES: usize = 10_000;
 
 /// Which stories a state run writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,27 +63,44 @@ pub enum EmitMode {
     All,
 }
 
+/// How a state run behaves, apart from the pipeline's [`Config`].
+pub struct StateRun<'a> {
+    /// Which stories to write.
+    pub emit: EmitMode,
+    /// Leave the store untouched (it was opened read-only); the run is one batch.
+    pub dry_run: bool,
+    /// Files read per batch (one transaction each); 0 means [`DEFAULT_BATCH_FILES`].
+    pub batch_files: usize,
+    /// Asked between batches: `true` stops the run there (SIGINT), after writing what the
+    /// committed batches made pending.
+    pub should_stop: &'a (dyn Fn() -> bool + Sync),
+}
+
+/// What a state run did, beyond the pipeline's [`Summary`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StateSummary {
+    /// Files read, decoded and clustered (the pipeline's counts).
+    pub run: Summary,
+    /// Files left unread because the run was asked to stop; the next run reads them.
+    pub left_unread: usize,
+}
+
 /// Runs one incremental ingest. See the module doc for the steps.
 pub fn ingest_with_state<W: Write>(
     inputs: &Inputs,
     cfg: &Config,
     store: &mut Store,
-    emit: EmitMode,
-    dry_run: bool,
+    run: &StateRun,
     out: &mut W,
     on_event: &(dyn Fn(Event) + Sync),
-) -> anyhow::Result<Summary> {
+) -> anyhow::Result<StateSummary> {
     let (mut summary, pool) = start_run(inputs, cfg, on_event)?;
 
-    let known: HashMap<PathBuf, FileRow> = store
-        .files()?
-        .into_iter()
-        .map(|row| (row.path.clone(), row))
-        .collect();
+    let mut known = known_files(store)?;
     // A file is read again unless its size and modification time match the store. One whose
     // `stat` fails is read too, so `read_file` reports it as a one-shot run would.
     let mut to_read = Vec::new();
-    let mut stat: HashMap<&PathBuf, (u64, i64)> = HashMap::new();
+    let mut stat: HashMap<PathBuf, (u64, i64)> = HashMap::new();
     for path in &inputs.files {
         let meta = std::fs::metadata(path).ok();
         let now = meta.as_ref().map_or((0, 0), |m| (m.len(), mtime_ns(m)));
@@ -79,7 +111,7 @@ pub fn ingest_with_state<W: Write>(
         if unchanged {
             summary.unchanged += 1;
         } else {
-            stat.insert(path, now);
+            stat.insert(path.clone(), now);
             to_read.push(path.clone());
         }
     }
@@ -87,47 +119,69 @@ pub fn ingest_with_state<W: Write>(
         files: to_read.len(),
     });
 
-    let results: Vec<_> = pool.install(|| {
-        to_read
-            .par_iter()
-            .map(|path| {
-                let result = process_file(path, cfg);
-                on_event(Event::FileDone);
-                result
-            })
-            .collect()
-    });
-    let fresh: Vec<(FileRow, Article)> = keep_articles(results, &mut summary, on_event)
-        .into_iter()
-        .map(|article| {
-            let (size, mtime_ns) = stat[&article.path];
-            let row = FileRow {
-                path: article.path.clone(),
-                size,
-                mtime_ns,
-                content_hash: article.content_hash,
-                story_id: None,
-            };
-            (row, article)
-        })
-        .collect();
-
-    let wanted = |status: &str| match emit {
+    let wanted = |status: &str| match run.emit {
         EmitMode::New => status == "new",
         EmitMode::Changed | EmitMode::All => true,
     };
-    let mut batch = Batch::default();
-    if !fresh.is_empty() {
-        build_batch(cfg, store, &known, fresh, &mut batch)?;
+    let batch_files = if run.dry_run {
+        to_read.len().max(1)
+    } else if run.batch_files == 0 {
+        DEFAULT_BATCH_FILES
+    } else {
+        run.batch_files
+    };
+    let mut dry_stories: Vec<(StoryRow, Option<&'static str>)> = Vec::new();
+    let mut left_unread = 0;
+    for (n, chunk) in to_read.chunks(batch_files).enumerate() {
+        if n > 0 && (run.should_stop)() {
+            left_unread = to_read.len() - n * batch_files;
+            break;
+        }
+        let results: Vec<_> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|path| {
+                    let result = process_file(path, cfg);
+                    on_event(Event::FileDone);
+                    result
+                })
+                .collect()
+        });
+        let fresh: Vec<(FileRow, Article)> = keep_articles(results, &mut summary, on_event)
+            .into_iter()
+            .map(|article| {
+                let (size, mtime_ns) = stat[&article.path];
+                let row = FileRow {
+                    path: article.path.clone(),
+                    size,
+                    mtime_ns,
+                    content_hash: article.content_hash,
+                    story_id: None,
+                };
+                (row, article)
+            })
+            .collect();
+        if fresh.is_empty() {
+            continue;
+        }
+        let mut batch = Batch::default();
+        build_batch(cfg, &pool, store, &known, fresh, &mut batch)?;
         for (_, status) in &mut batch.stories {
             *status = status.filter(|s| wanted(s));
         }
+        failpoint("before-commit");
+        if run.dry_run {
+            dry_stories.append(&mut batch.stories);
+        } else {
+            store.commit(&batch)?;
+            known = known_files(store)?;
+        }
+        failpoint("after-commit");
+        if failpoint_is("interrupt-after-commit") {
+            // Ctrl-C, delivered through the real handler, at a known point.
+            signal_hook::low_level::raise(signal_hook::consts::SIGINT)?;
+        }
     }
-    failpoint("before-commit");
-    if !dry_run && (!batch.files.is_empty() || !batch.stories.is_empty()) {
-        store.commit(&batch)?;
-    }
-    failpoint("after-commit");
 
     // What to write: stories left pending by an interrupted run, then this run's.
     let mut written: Vec<String> = Vec::new();
@@ -137,8 +191,8 @@ pub fn ingest_with_state<W: Write>(
         written.push(row.id.clone());
         Ok(())
     };
-    if dry_run {
-        for (row, status) in &batch.stories {
+    if run.dry_run {
+        for (row, status) in &dry_stories {
             if let Some(status) = status {
                 write(out, row, status)?;
             }
@@ -148,7 +202,7 @@ pub fn ingest_with_state<W: Write>(
             write(out, &row, &status)?;
         }
     }
-    if emit == EmitMode::All {
+    if run.emit == EmitMode::All {
         let done: HashSet<&String> = written.iter().collect();
         let mut rest = Vec::new();
         store.each_story(|row| {
@@ -166,53 +220,258 @@ pub fn ingest_with_state<W: Write>(
     out.flush().context("cannot write to stdout")?;
     failpoint("after-write");
     summary.stories += written.len();
-    if !dry_run && !written.is_empty() {
+    if !run.dry_run && !written.is_empty() {
         store.confirm_written(&written)?;
     }
-    Ok(summary)
+    Ok(StateSummary {
+        run: summary,
+        left_unread,
+    })
 }
 
-/// Clusters the store's articles together with the fresh ones and fills `batch` with what
+fn known_files(store: &Store) -> anyhow::Result<HashMap<PathBuf, FileRow>> {
+    Ok(store
+        .files()?
+        .into_iter()
+        .map(|row| (row.path.clone(), row))
+        .collect())
+}
+
+/// What candidate search knows of the stored files that this batch does not replace.
+struct StoredIndex {
+    /// Their paths, sorted.
+    paths: Vec<PathBuf>,
+    /// Their keys, in the same order.
+    keys: Vec<StoredKeys>,
+    /// Token counts over every stored article, this batch's files included.
+    counts: HashedMap<u32, u32>,
+    /// Whether the keys and counts were rebuilt from the stored articles (and must be stored).
+    rebuilt: bool,
+}
+
+/// Loads the store's keys and token counts, replaces the counts of files this batch read again
+/// by their new ones, and rebuilds everything from the stored articles when the store has no
+/// usable counts (an older store, after `prune`, or damage).
+fn stored_index(
+    pool: &rayon::ThreadPool,
+    store: &Store,
+    known: &HashMap<PathBuf, FileRow>,
+    fresh: &[(FileRow, Article)],
+) -> anyhow::Result<StoredIndex> {
+    let is_fresh: HashSet<&PathBuf> = fresh.iter().map(|(row, _)| &row.path).collect();
+    let counts = store
+        .doc_freq()?
+        .and_then(|b| decode_counts(&b, known.len()));
+    let stored = store.keys()?;
+    let usable = counts.is_some()
+        && stored.len() == known.len()
+        && stored.iter().all(|(p, _)| known.contains_key(p));
+    let mut index = StoredIndex {
+        paths: Vec::new(),
+        keys: Vec::new(),
+        counts: HashedMap::default(),
+        rebuilt: !usable,
+    };
+    let add = |counts: &mut HashedMap<u32, u32>, fp: &crate::fingerprint::Fingerprint| {
+        for t in fp.distinct_tokens() {
+            *counts.entry(t).or_insert(0) += 1;
+        }
+    };
+    if let (true, Some(counts)) = (usable, counts) {
+        index.counts = counts;
+        // the old versions of files read again leave the counts
+        let replaced: Vec<PathBuf> = stored
+            .iter()
+            .map(|(p, _)| p)
+            .filter(|p| is_fresh.contains(p))
+            .cloned()
+            .collect();
+        for article in load_articles(pool, store, &replaced)? {
+            for t in article.fingerprint.distinct_tokens() {
+                if let Some(n) = index.counts.get_mut(&t) {
+                    *n = n.saturating_sub(1);
+                }
+            }
+        }
+        index.counts.retain(|_, n| *n > 0);
+        for (path, blob) in stored {
+            if is_fresh.contains(&path) {
+                continue;
+            }
+            let keys = StoredKeys::from_bytes(&blob)
+                .with_context(|| format!("state holds unreadable keys for {}", path.display()))?;
+            index.paths.push(path);
+            index.keys.push(keys);
+        }
+    } else {
+        let mut paths: Vec<PathBuf> = known
+            .keys()
+            .filter(|p| !is_fresh.contains(p))
+            .cloned()
+            .collect();
+        paths.sort();
+        for article in load_articles(pool, store, &paths)? {
+            add(&mut index.counts, &article.fingerprint);
+            index.keys.push(StoredKeys::of(&article.fingerprint));
+        }
+        index.paths = paths;
+    }
+    for (_, article) in fresh {
+        add(&mut index.counts, &article.fingerprint);
+    }
+    Ok(index)
+}
+
+/// The stored articles of these files, with their fingerprints computed again.
+fn load_articles(
+    pool: &rayon::ThreadPool,
+    store: &Store,
+    paths: &[PathBuf],
+) -> anyhow::Result<Vec<Article>> {
+    let jsons = store.articles(paths)?;
+    pool.install(|| {
+        jsons
+            .into_par_iter()
+            .zip(paths)
+            .map(|(json, path)| {
+                Article::from_stored_json(&json).with_context(|| {
+                    format!("state holds an unreadable article for {}", path.display())
+                })
+            })
+            .collect()
+    })
+}
+
+/// Token counts as the store keeps them: the number of articles counted, then sorted
+/// `(token, count)` pairs, all little-endian.
+fn encode_counts(df: &DocFreq) -> Vec<u8> {
+    let pairs = df.sorted_counts();
+    let mut out = Vec::with_capacity(8 + 8 * pairs.len());
+    out.extend_from_slice(&(df.articles as u64).to_le_bytes());
+    for (t, n) in pairs {
+        out.extend_from_slice(&t.to_le_bytes());
+        out.extend_from_slice(&n.to_le_bytes());
+    }
+    out
+}
+
+/// Reads [`encode_counts`]' blob; `None` when it is damaged or counts another number of articles
+/// than the store holds.
+fn decode_counts(bytes: &[u8], articles: usize) -> Option<HashedMap<u32, u32>> {
+    let counted = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?);
+    let rest = &bytes[8..];
+    if counted != articles as u64 || !rest.len().is_multiple_of(8) {
+        return None;
+    }
+    let mut map = HashedMap::default();
+    map.reserve(rest.len() / 8);
+    for pair in rest.chunks_exact(8) {
+        let t = u32::from_le_bytes([pair[0], pair[1], pair[2], pair[3]]);
+        let n = u32::from_le_bytes([pair[4], pair[5], pair[6], pair[7]]);
+        map.insert(t, n);
+    }
+    Some(map)
+}
+
+/// Clusters the fresh articles with the part of the store they touch and fills `batch` with what
 /// changed.
 fn build_batch(
     cfg: &Config,
+    pool: &rayon::ThreadPool,
     store: &Store,
     known: &HashMap<PathBuf, FileRow>,
     fresh: Vec<(FileRow, Article)>,
     batch: &mut Batch,
 ) -> anyhow::Result<()> {
-    let fresh_paths: HashMap<PathBuf, usize> = fresh
-        .iter()
-        .enumerate()
-        .map(|(i, (row, _))| (row.path.clone(), i))
-        .collect();
-    let mut stored_paths: Vec<PathBuf> = known
-        .keys()
-        .filter(|p| !fresh_paths.contains_key(*p))
-        .cloned()
-        .collect();
-    stored_paths.sort();
-    let stored_articles = store
-        .articles(&stored_paths)?
-        .into_iter()
-        .zip(&stored_paths)
-        .map(|(json, path)| {
-            Article::from_stored_json(&json).with_context(|| {
-                format!("state holds an unreadable article for {}", path.display())
-            })
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let index = stored_index(pool, store, known, &fresh)?;
+    let story_of = |path: &PathBuf| known.get(path).and_then(|r| r.story_id.as_deref());
 
-    // The same order a one-shot run over all these files would use.
-    let mut articles: Vec<Article> = stored_articles;
+    // Every article of the store after this batch, in path order as a one-shot run orders them:
+    // `Ok(i)` is stored article `i`, `Err(i)` fresh article `i`.
+    let path_of = |slot: Result<usize, usize>| -> &PathBuf {
+        match slot {
+            Ok(i) => &index.paths[i],
+            Err(i) => &fresh[i].0.path,
+        }
+    };
+    let mut union: Vec<Result<usize, usize>> = (0..index.paths.len())
+        .map(Ok)
+        .chain((0..fresh.len()).map(Err))
+        .collect();
+    union.sort_by(|&a, &b| path_of(a).cmp(path_of(b)));
+    let df = DocFreq::from_counts(union.len(), index.counts);
+    let pairs = {
+        let keys: Vec<Keys> = union
+            .iter()
+            .map(|slot| match *slot {
+                Ok(i) => index.keys[i].keys(),
+                Err(i) => Keys::from(&fresh[i].1.fingerprint),
+            })
+            .collect();
+        pool.install(|| cluster::candidate_pairs(&keys, &df, &cfg.cluster))
+    };
+
+    // The stories the batch touches: those of its files' old versions and of every stored
+    // candidate of a fresh article. They are clustered again, whole, with the batch.
+    let mut touched: HashSet<String> = fresh
+        .iter()
+        .filter_map(|(row, _)| story_of(&row.path))
+        .map(str::to_string)
+        .collect();
+    for &(a, b) in &pairs {
+        let (sa, sb) = (union[a as usize], union[b as usize]);
+        let stored = match (sa, sb) {
+            (Ok(_), Err(_)) => sa,
+            (Err(_), Ok(_)) => sb,
+            _ => continue,
+        };
+        touched.extend(story_of(path_of(stored)).map(str::to_string));
+    }
+    let mut local = vec![u32::MAX; union.len()];
+    let mut part: Vec<Result<usize, usize>> = Vec::new();
+    for (u, &slot) in union.iter().enumerate() {
+        if slot.is_err() || story_of(path_of(slot)).is_some_and(|id| touched.contains(id)) {
+            local[u] = part.len() as u32;
+            part.push(slot);
+        }
+    }
+    let part_pairs: Vec<(u32, u32)> = pairs
+        .iter()
+        .filter_map(|&(a, b)| {
+            let (la, lb) = (local[a as usize], local[b as usize]);
+            (la != u32::MAX && lb != u32::MAX).then_some((la, lb))
+        })
+        .collect();
+    drop(pairs);
+    drop(union);
+    let reload: Vec<PathBuf> = part
+        .iter()
+        .filter(|slot| slot.is_ok())
+        .map(|&slot| path_of(slot).clone())
+        .collect();
+    let mut reloaded = load_articles(pool, store, &reload)?.into_iter();
     let mut fresh_rows: HashMap<PathBuf, FileRow> = HashMap::new();
+    let mut fresh_articles: Vec<Option<Article>> = Vec::with_capacity(fresh.len());
     for (row, article) in fresh {
         fresh_rows.insert(row.path.clone(), row);
-        articles.push(article);
+        fresh_articles.push(Some(article));
     }
-    articles.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut articles: Vec<Article> = Vec::with_capacity(part.len());
+    for slot in part {
+        let article = match slot {
+            Ok(_) => reloaded.next(),
+            Err(i) => fresh_articles[i].take(),
+        };
+        articles.push(article.context("state lost track of an article")?);
+    }
 
-    let groups = cluster::group(&articles, &cfg.cluster);
+    let groups = pool.install(|| cluster::group_pairs(&articles, &df, part_pairs, &cfg.cluster));
+    // Ids of stories this batch does not touch: a new group must not take one of them.
+    let elsewhere: HashSet<&str> = known
+        .values()
+        .filter_map(|row| row.story_id.as_deref())
+        .filter(|id| !touched.contains(*id))
+        .collect();
     // Bigger groups choose their id first, so a stored story that split keeps its id on the
     // larger part; ties go by the first member's path.
     let mut order: Vec<usize> = (0..groups.len()).collect();
@@ -229,10 +488,7 @@ fn build_batch(
     for &g in &order {
         let mut votes: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, _) in &groups[g].members {
-            if let Some(id) = known
-                .get(&articles[*i].path)
-                .and_then(|row| row.story_id.as_deref())
-            {
+            if let Some(id) = story_of(&articles[*i].path) {
                 *votes.entry(id).or_default() += 1;
             }
         }
@@ -250,8 +506,8 @@ fn build_batch(
                 id
             }
         };
-        if claimed.contains_key(&id) {
-            // Two new groups with identical canonical bodies: make the second id distinct.
+        if claimed.contains_key(&id) || (stories[g].is_some() && elsewhere.contains(id.as_str())) {
+            // Two groups with identical canonical bodies: make the second id distinct.
             id = record::story_id(&format!(
                 "{id}/{}",
                 articles[groups[g].members[0].0].path.display()
@@ -261,7 +517,7 @@ fn build_batch(
         ids[g] = id;
     }
 
-    let stored_stories = store.digests()?;
+    let stored_stories = store.digests(ids.iter().map(String::as_str))?;
     let mut stored_sizes: HashMap<&str, usize> = HashMap::new();
     for row in known.values() {
         if let Some(id) = row.story_id.as_deref() {
@@ -275,8 +531,7 @@ fn build_batch(
         let untouched = stored_sizes.get(id.as_str()) == Some(&group.members.len())
             && group.members.iter().all(|(i, _)| {
                 let path = &articles[*i].path;
-                !fresh_rows.contains_key(path)
-                    && known.get(path).and_then(|r| r.story_id.as_deref()) == Some(id)
+                !fresh_rows.contains_key(path) && story_of(path) == Some(id)
             });
         if untouched {
             continue;
@@ -300,8 +555,12 @@ fn build_batch(
                 let mut row = row.clone();
                 row.story_id = Some(story.id.clone());
                 let article = serde_json::to_string(&articles[*i])?;
+                batch.keys.push((
+                    path.clone(),
+                    StoredKeys::of(&articles[*i].fingerprint).to_bytes(),
+                ));
                 batch.files.push((row, article));
-            } else if known.get(path).and_then(|r| r.story_id.as_deref()) != Some(&story.id) {
+            } else if story_of(path) != Some(&story.id) {
                 batch.file_stories.push((path.clone(), story.id.clone()));
             }
         }
@@ -316,22 +575,35 @@ fn build_batch(
             ));
         }
     }
+    if index.rebuilt {
+        batch.keys.extend(
+            index
+                .paths
+                .iter()
+                .zip(&index.keys)
+                .map(|(p, k)| (p.clone(), k.to_bytes())),
+        );
+    }
+    batch.doc_freq = Some(encode_counts(&df));
     let live: HashSet<&String> = ids.iter().collect();
-    let mut removed: Vec<String> = known
-        .values()
-        .filter_map(|row| row.story_id.clone())
+    let mut removed: Vec<String> = touched
+        .into_iter()
         .filter(|id| !live.contains(id))
         .collect();
     removed.sort();
-    removed.dedup();
     batch.removed_stories = removed;
     Ok(())
 }
 
 /// Test hook for the crash tests: when `NEWSCLEAN_FAILPOINT` names this point, the process
-/// aborts here as if killed. Costs one environment lookup per run.
+/// aborts here as if killed. Costs one environment lookup per call.
 fn failpoint(name: &str) {
-    if std::env::var_os("NEWSCLEAN_FAILPOINT").is_some_and(|v| v == name) {
+    if failpoint_is(name) {
         std::process::abort();
     }
+}
+
+/// Whether `NEWSCLEAN_FAILPOINT` names this point.
+fn failpoint_is(name: &str) -> bool {
+    std::env::var_os("NEWSCLEAN_FAILPOINT").is_some_and(|v| v == name)
 }

@@ -7,7 +7,8 @@ use std::ffi::OsString;
 use std::io::{self, BufRead, BufWriter, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use anyhow::{Context, bail};
@@ -18,8 +19,10 @@ use cli::{
     Args, CleanArgs, Command, CompareArgs, FixArgs, IngestArgs, ProgressMode, StateAction,
     StateArgs,
 };
+use newsclean::incremental::StateRun;
 use newsclean::state::{Access, Store};
 use newsclean::{Config, Event, cluster, pipeline, read, repair};
+use signal_hook::consts::{SIGINT, SIGTERM};
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -102,6 +105,7 @@ fn run_ingest(args: &IngestArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut interrupted = None;
     let summary = match &args.state {
         None => pipeline::ingest(&inputs, &cfg, &mut out, &on_event)?,
         Some(path) => {
@@ -113,16 +117,27 @@ fn run_ingest(args: &IngestArgs) -> anyhow::Result<ExitCode> {
                 Access::Write
             };
             let mut store = Store::open(path, access)?;
-            let emit = args.emit.unwrap_or(cli::EmitArg::Changed).into();
-            newsclean::incremental::ingest_with_state(
-                &inputs,
-                &cfg,
-                &mut store,
-                emit,
-                args.dry_run,
-                &mut out,
-                &on_event,
-            )?
+            // The first Ctrl-C asks the run to stop after the batch it is in; a second one,
+            // while it finishes, ends the process at once (the last commit stands).
+            let stop = Arc::new(AtomicBool::new(false));
+            for (signal, registered) in [(SIGINT, &stop), (SIGTERM, &stop)] {
+                signal_hook::flag::register_conditional_shutdown(signal, 130, registered.clone())
+                    .and_then(|_| signal_hook::flag::register(signal, registered.clone()))
+                    .context("cannot install the Ctrl-C handler")?;
+            }
+            let run = StateRun {
+                emit: args.emit.unwrap_or(cli::EmitArg::Changed).into(),
+                dry_run: args.dry_run,
+                batch_files: args.batch_files.unwrap_or(0),
+                should_stop: &|| stop.load(Ordering::Relaxed),
+            };
+            let done = newsclean::incremental::ingest_with_state(
+                &inputs, &cfg, &mut store, &run, &mut out, &on_event,
+            )?;
+            if done.left_unread > 0 {
+                interrupted = Some(done.left_unread);
+            }
+            done.run
         }
     };
     bar.finish_and_clear();
@@ -143,6 +158,13 @@ fn run_ingest(args: &IngestArgs) -> anyhow::Result<ExitCode> {
             secs,
             summary.bytes as f64 / 1e6 / secs.max(1e-9),
         );
+    }
+    if let Some(left) = interrupted {
+        eprintln!(
+            "newsclean: interrupted; {} files left unread, the next run reads them",
+            group_thousands(left)
+        );
+        return Ok(ExitCode::from(130));
     }
     if summary.articles == 0 && summary.failed > 0 {
         return Ok(ExitCode::from(2));

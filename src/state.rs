@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail};
-use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 /// SQLite `application_id` of a newsclean store ("NCLN"), so a foreign database is recognised.
 const APPLICATION_ID: i64 = 0x4E43_4C4E;
@@ -54,7 +54,27 @@ const MIGRATIONS: &[&str] = &[
         files_read  INTEGER NOT NULL DEFAULT 0,
         stories_changed INTEGER NOT NULL DEFAULT 0
      );",
+    // 2: articles move out of `files` (a scan of `files` no longer reads them), candidate-search
+    // keys per file and batch-wide token counts (`meta`), and an index of pending stories.
+    "CREATE TABLE articles (
+        path        BLOB PRIMARY KEY,
+        article     TEXT NOT NULL
+     );
+     INSERT INTO articles (path, article) SELECT path, article FROM files;
+     ALTER TABLE files DROP COLUMN article;
+     CREATE TABLE cluster_keys (
+        path        BLOB PRIMARY KEY,
+        keys        BLOB NOT NULL
+     );
+     CREATE TABLE meta (
+        name        TEXT PRIMARY KEY,
+        value       BLOB NOT NULL
+     );
+     CREATE INDEX stories_pending ON stories(pending) WHERE pending IS NOT NULL;",
 ];
+
+/// The `meta` row holding the token counts of every stored article (see [`Store::doc_freq`]).
+const DOC_FREQ: &str = "doc_freq";
 
 /// What the store remembers of one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +107,11 @@ pub struct StoryRow {
 pub struct Batch {
     /// Files read in this batch (new or changed), with their serialized article.
     pub files: Vec<(FileRow, String)>,
+    /// Candidate-search keys to store, by file (for the files above, or all files when the index
+    /// is rebuilt).
+    pub keys: Vec<(PathBuf, Vec<u8>)>,
+    /// The token counts of every stored article after this batch, when they changed.
+    pub doc_freq: Option<Vec<u8>>,
     /// Story membership of every file whose story id changed, including unchanged files.
     pub file_stories: Vec<(PathBuf, String)>,
     /// Stories to insert or replace, each with the status to write it with (`new` or
@@ -205,7 +230,7 @@ impl Store {
     pub fn articles(&self, paths: &[PathBuf]) -> anyhow::Result<Vec<String>> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT article FROM files WHERE path = ?1")?;
+            .prepare_cached("SELECT article FROM articles WHERE path = ?1")?;
         paths
             .iter()
             .map(|p| {
@@ -215,14 +240,48 @@ impl Store {
             .collect()
     }
 
-    /// Every stored story's digest and pending status, by id.
-    pub fn digests(&self) -> anyhow::Result<HashMap<String, (String, Option<String>)>> {
+    /// The candidate-search keys of every file that has them, sorted by path (blobs the
+    /// clusterer wrote; the store does not read them).
+    pub fn keys(&self) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT id, digest, pending FROM stories")?;
-        let rows = stmt.query_map([], |row| Ok((row.get(0)?, (row.get(1)?, row.get(2)?))))?;
+            .prepare("SELECT path, keys FROM cluster_keys ORDER BY path")?;
+        let rows = stmt.query_map([], |row| {
+            Ok((path_from_blob(row.get::<_, Vec<u8>>(0)?), row.get(1)?))
+        })?;
         rows.collect::<Result<_, _>>()
             .with_context(|| format!("{}: cannot read the state file", self.path.display()))
+    }
+
+    /// The token counts of every stored article, as the last batch left them; `None` when they
+    /// must be rebuilt (a store from before they were kept, or after `prune`).
+    pub fn doc_freq(&self) -> anyhow::Result<Option<Vec<u8>>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE name = ?1", [DOC_FREQ], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// The digest and pending status of the given stories, where stored.
+    pub fn digests<'a>(
+        &self,
+        ids: impl IntoIterator<Item = &'a str>,
+    ) -> anyhow::Result<HashMap<String, (String, Option<String>)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT digest, pending FROM stories WHERE id = ?1")?;
+        let mut out = HashMap::new();
+        for id in ids {
+            if let Some(found) = stmt
+                .query_row([id], |row| Ok((row.get(0)?, row.get(1)?)))
+                .optional()?
+            {
+                out.insert(id.to_string(), found);
+            }
+        }
+        Ok(out)
     }
 
     /// Stories committed by an earlier run but not confirmed written (the run died in between),
@@ -260,21 +319,40 @@ impl Store {
         };
         {
             let mut put_file = tx.prepare_cached(
-                "INSERT INTO files (path, size, mtime_ns, content_hash, story_id, article, first_seen, last_seen)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
+                "INSERT INTO files (path, size, mtime_ns, content_hash, story_id, first_seen, last_seen)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
                  ON CONFLICT(path) DO UPDATE SET size = ?2, mtime_ns = ?3, content_hash = ?4,
-                   story_id = ?5, article = ?6, last_seen = ?7",
+                   story_id = ?5, last_seen = ?6",
+            )?;
+            let mut put_article = tx.prepare_cached(
+                "INSERT INTO articles (path, article) VALUES (?1, ?2)
+                 ON CONFLICT(path) DO UPDATE SET article = ?2",
             )?;
             for (row, article) in &batch.files {
+                let path = path_to_blob(&row.path);
                 put_file.execute(params![
-                    path_to_blob(&row.path),
+                    path,
                     row.size as i64,
                     row.mtime_ns,
                     row.content_hash as i64,
                     row.story_id,
-                    article,
                     now
                 ])?;
+                put_article.execute(params![path, article])?;
+            }
+            let mut put_keys = tx.prepare_cached(
+                "INSERT INTO cluster_keys (path, keys) VALUES (?1, ?2)
+                 ON CONFLICT(path) DO UPDATE SET keys = ?2",
+            )?;
+            for (path, keys) in &batch.keys {
+                put_keys.execute(params![path_to_blob(path), keys])?;
+            }
+            if let Some(counts) = &batch.doc_freq {
+                tx.execute(
+                    "INSERT INTO meta (name, value) VALUES (?1, ?2)
+                     ON CONFLICT(name) DO UPDATE SET value = ?2",
+                    params![DOC_FREQ, counts],
+                )?;
             }
             let mut set_story =
                 tx.prepare_cached("UPDATE files SET story_id = ?2 WHERE path = ?1")?;
@@ -365,6 +443,16 @@ impl Store {
     pub fn prune(&mut self, cutoff: i64) -> anyhow::Result<(usize, usize)> {
         let tx = self.conn.transaction()?;
         let files = tx.execute("DELETE FROM files WHERE last_seen < ?1", [cutoff])?;
+        for table in ["articles", "cluster_keys"] {
+            tx.execute(
+                &format!("DELETE FROM {table} WHERE path NOT IN (SELECT path FROM files)"),
+                [],
+            )?;
+        }
+        if files > 0 {
+            // The counts still include the forgotten articles: the next run rebuilds them.
+            tx.execute("DELETE FROM meta WHERE name = ?1", [DOC_FREQ])?;
+        }
         let stories = tx.execute(
             "DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM files WHERE story_id IS NOT NULL)",
             [],
@@ -530,6 +618,35 @@ mod tests {
             record: format!("{{\"id\":\"{id}\"}}"),
             digest: "d".into(),
         }
+    }
+
+    #[test]
+    fn schema_1_store_is_migrated_with_its_articles() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("state.db");
+        {
+            // a store as the first release of --state left it
+            let conn = Connection::open(&db).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute(
+                "INSERT INTO files VALUES (?1, 10, 5, 42, 's1', '{\"kept\":1}', 0, 0)",
+                [path_to_blob(Path::new("a.txt"))],
+            )
+            .unwrap();
+        }
+        let store = Store::open(&db, Access::Write).unwrap();
+        assert_eq!(store.stats().unwrap().schema_version, 2);
+        assert_eq!(store.files().unwrap(), vec![row("a.txt", "s1")]);
+        assert_eq!(
+            store.articles(&[PathBuf::from("a.txt")]).unwrap(),
+            vec![r#"{"kept":1}"#.to_string()]
+        );
+        // no keys or counts yet: the next ingest rebuilds them from the articles
+        assert!(store.keys().unwrap().is_empty());
+        assert_eq!(store.doc_freq().unwrap(), None);
     }
 
     #[test]

@@ -186,6 +186,97 @@ fn killed_at_each_point_then_rerun_ends_like_an_uninterrupted_run() {
 }
 
 #[test]
+fn batches_give_the_stories_of_one_run_without_state() {
+    let files = demo_files();
+    let plain = corpus_of(&files);
+    let run = plain.ingest(&[]);
+    run.assert_exit(0);
+    let expected = shape(&run.records());
+    let corpus = corpus_of(&files);
+    // eleven files in batches of two: six commits, each clustering against what came before
+    let batched = corpus.ingest(&["--state", "state.db", "--batch-files", "2"]);
+    batched.assert_exit(0);
+    assert_eq!(shape(&export(&corpus)), expected);
+    // one record per story, though most stories were touched by several batches
+    assert_eq!(shape(&batched.records()), expected);
+    assert!(batched.records().iter().all(|r| r["status"] == "new"));
+}
+
+#[test]
+fn ctrl_c_stops_after_the_current_batch_and_the_next_run_finishes() {
+    let files = demo_files();
+    let expected = one_shot(&files);
+    let corpus = corpus_of(&files);
+    let stopped = Command::new(BIN)
+        .args(["ingest", "in", "--state", "state.db", "--batch-files", "4"])
+        .current_dir(corpus.root())
+        .env("NEWSCLEAN_FAILPOINT", "interrupt-after-commit")
+        .output()
+        .expect("newsclean runs");
+    let stderr = String::from_utf8_lossy(&stopped.stderr);
+    assert_eq!(stopped.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "interrupted; {} files left unread",
+            files.len() - 4
+        )),
+        "{stderr}"
+    );
+    // what the first batch committed was written before stopping
+    let first: Vec<Value> = String::from_utf8(stopped.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(!first.is_empty() && first.len() < expected.len());
+    let stats = corpus.run(&["state", "stats", "--state", "state.db"]);
+    assert!(
+        stats.stdout_text().contains("files           4\n"),
+        "{}",
+        stats.stdout_text()
+    );
+
+    let rerun = corpus.ingest(&["--state", "state.db"]);
+    rerun.assert_exit(0);
+    assert_eq!(shape(&export(&corpus)), expected);
+    let mut ids: Vec<String> = first
+        .iter()
+        .chain(&rerun.records())
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), expected.len(), "every story was written");
+}
+
+#[test]
+fn lost_token_counts_are_rebuilt_from_the_stored_articles() {
+    let files = demo_files();
+    let expected = one_shot(&files);
+    let (first, second) = files.split_at(files.len() / 2);
+    let corpus = corpus_of(first);
+    corpus.ingest(&["-q", "--state", "state.db"]).assert_exit(0);
+    let db = corpus.root().join("state.db");
+    let forget = |sql: &str| {
+        let conn = rusqlite::Connection::open(&db).expect("state opens");
+        conn.execute(sql, []).expect("statement runs");
+    };
+    // as after `state prune`, or in a store from before the counts were kept
+    forget("DELETE FROM meta");
+    forget("DELETE FROM cluster_keys");
+    let corpus = second
+        .iter()
+        .fold(corpus, |c, (name, bytes)| c.file(name, bytes));
+    corpus.ingest(&["-q", "--state", "state.db"]).assert_exit(0);
+    assert_eq!(shape(&export(&corpus)), expected);
+    let conn = rusqlite::Connection::open(&db).expect("state opens");
+    let keys: i64 = conn
+        .query_row("SELECT count(*) FROM cluster_keys", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(keys as usize, files.len(), "keys were stored again");
+}
+
+#[test]
 fn sigkill_at_any_moment_then_rerun_ends_like_an_uninterrupted_run() {
     // A batch big enough that the run takes a while, killed after various delays.
     let corpus = Corpus::new();
@@ -200,8 +291,17 @@ fn sigkill_at_any_moment_then_rerun_ends_like_an_uninterrupted_run() {
 
     for delay_ms in [5u64, 40, 150] {
         let state = format!("state-{delay_ms}.db");
+        // small batches, so that kills land between commits as well as inside one
         let mut child = Command::new(BIN)
-            .args(["ingest", "-q", "in", "--state", &state])
+            .args([
+                "ingest",
+                "-q",
+                "in",
+                "--state",
+                &state,
+                "--batch-files",
+                "64",
+            ])
             .current_dir(corpus.root())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
