@@ -50,7 +50,8 @@ pub fn has_utf16_bom(bytes: &[u8]) -> bool {
 /// odd (LE) positions to be NUL and almost none of the others, over the first 4 KiB.
 pub fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = &bytes[..bytes.len().min(4096) & !1];
-    if head.len() < 8 {
+    // no NUL at all (almost every file): nothing to count
+    if head.len() < 8 || !head.contains(&0) {
         return None;
     }
     let pairs = head.len() / 2;

@@ -343,43 +343,68 @@ fn is_ideograph(c: char) -> bool {
 /// Splits text into tokens, appending them to `out`. Digits separated by `.` or `,` stay one
 /// number (`1,200`, `4.1`); letters and digits next to each other are split (`50C` → `50`, `c`).
 pub fn tokenize(text: &str, out: &mut Vec<Token>) {
+    let bytes = text.as_bytes();
     let mut word = Word::default();
-    let mut chars = text.char_indices().peekable();
     // whether the next word starts a sentence (its capital letter then says nothing)
     let mut at_start = true;
-    while let Some((pos, c)) = chars.next() {
-        let is_word = if c.is_ascii() {
-            c.is_ascii_alphanumeric()
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let b = bytes[pos];
+        if b.is_ascii_alphanumeric() {
+            // a run of ASCII letters, or of digits, goes in at once
+            let digit = b.is_ascii_digit();
+            if !word.text.is_empty() && digit != word.is_digits {
+                word.flush(out);
+            }
+            if word.text.is_empty() {
+                word.begin(pos, digit, b.is_ascii_uppercase(), at_start);
+                at_start = false;
+            }
+            let class = ASCII_CLASS[usize::from(b)];
+            let end = bytes[pos..]
+                .iter()
+                .position(|&x| ASCII_CLASS[usize::from(x)] != class)
+                .map_or(bytes.len(), |n| pos + n);
+            let from = word.text.len();
+            word.text.push_str(&text[pos..end]);
+            word.text[from..].make_ascii_lowercase();
+            pos = end;
+            continue;
+        }
+        let c = if b.is_ascii() {
+            char::from(b)
         } else {
+            text[pos..]
+                .chars()
+                .next()
+                .unwrap_or(char::REPLACEMENT_CHARACTER)
+        };
+        let here = pos;
+        pos += c.len_utf8();
+        if !c.is_ascii() {
             if is_ideograph(c) {
                 word.flush(out);
-                word.begin(pos, false, false, at_start);
+                word.begin(here, false, false, at_start);
                 word.text.push(c);
                 word.flush(out);
                 at_start = false;
                 continue;
             }
-            is_word_char(c)
-        };
-        if is_word {
-            let digit = c.is_ascii_digit();
-            if !word.text.is_empty() && digit != word.is_digits {
-                word.flush(out);
-            }
-            if word.text.is_empty() {
-                word.begin(pos, digit, c.is_uppercase(), at_start);
-                at_start = false;
-            }
-            if c.is_ascii() {
-                word.text.push(c.to_ascii_lowercase());
-            } else {
+            if is_word_char(c) {
+                if word.is_digits {
+                    word.flush(out);
+                }
+                if word.text.is_empty() {
+                    word.begin(here, false, c.is_uppercase(), at_start);
+                    at_start = false;
+                }
                 word.text.extend(c.to_lowercase());
+                continue;
             }
-            continue;
         }
         if word.is_digits
             && (c == '.' || c == ',')
-            && chars.peek().is_some_and(|(_, n)| n.is_ascii_digit())
+            && bytes.get(pos).is_some_and(u8::is_ascii_digit)
         {
             word.text.push('.');
             continue;
@@ -391,6 +416,25 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
     }
     word.flush(out);
 }
+
+/// Byte classes for [`tokenize`]'s ASCII runs: 1 letter, 2 digit, 0 anything else (bytes of
+/// non-ASCII characters included).
+const ASCII_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_digit() {
+            2
+        } else if c.is_ascii_alphabetic() {
+            1
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
 
 /// A word being read by [`tokenize`].
 #[derive(Default)]
@@ -830,22 +874,33 @@ const STOPWORDS: &[&str] = &[
 /// digit or opening quote follow; a short capitalised word before a dot (`Mr.`, `U.S.`) does
 /// not end a sentence.
 pub fn sentence_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
     let mut ranges = Vec::new();
     let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((pos, c)) = chars.next() {
+    let mut at = 0;
+    // Only `.`, `!`, `?` and the lead bytes of `。` (E3) and `！`/`？` (EF) can end a sentence;
+    // the bytes between are skipped without decoding.
+    while let Some(n) = bytes[at..]
+        .iter()
+        .position(|b| matches!(b, b'.' | b'!' | b'?' | 0xE3 | 0xEF))
+    {
+        let pos = at + n;
+        let Some(c) = text[pos..].chars().next() else {
+            break;
+        };
+        at = pos + c.len_utf8();
         let is_cjk_end = matches!(c, '。' | '！' | '？');
         if !(matches!(c, '.' | '!' | '?') || is_cjk_end) {
             continue;
         }
-        let mut end = pos + c.len_utf8();
-        while let Some(&(p, q)) = chars.peek() {
+        let mut end = at;
+        for q in text[end..].chars() {
             if !matches!(q, '"' | '\'' | '”' | '’' | '»' | ')') {
                 break;
             }
-            end = p + q.len_utf8();
-            chars.next();
+            end += q.len_utf8();
         }
+        at = end;
         let rest = &text[end..];
         let next_starts = is_cjk_end
             || (rest.starts_with(char::is_whitespace)

@@ -1,13 +1,18 @@
 //! Running the stages over a batch of files.
 //!
 //! Per file, in parallel (rayon): read → decode → repair → boilerplate → extract, giving an
-//! `Article` or a `FileIssue`. Before that, when the batch has at least `repeat_min_stories`
-//! files, a pre-pass reads every file once more and keeps only hashed line keys (fixed memory,
-//! see `boilerplate::repeats`), so the boilerplate stage knows which lines recur across different
-//! stories. Per batch: cluster → canonical → record → emit. With `dedup` off
+//! `Article` or a `FileIssue`. The boilerplate stage wants to know which lines recur across
+//! different stories of the batch (see `boilerplate::repeats`), so when the batch has at least
+//! `repeat_min_stories` files the work is split in two passes: the first reads, decodes and
+//! repairs every file and hashes its lines; the counts are merged; the second classifies.
+//! Per batch: cluster → canonical → record → emit, records built in parallel and written in
+//! order.
+//!
+//! With `dedup` on, the articles of the batch are held until clustering is done anyway, so the
+//! repaired texts are held between the two passes and every file is read once. With it off,
 //! every article is its own story and files are processed and written chunk by chunk, so memory
-//! stays flat however many files there are; with it on, the articles of the batch are held until
-//! clustering is done.
+//! stays flat however many files there are: the first pass keeps only the hashed line keys
+//! (fixed memory) and the second reads each file again.
 //!
 //! Output order is fixed by the input order (files are sorted by the walk), never by which thread
 //! finished first, so `--jobs 1` and `--jobs 8` write the same bytes. The library never prints:
@@ -20,6 +25,7 @@ use anyhow::Context;
 use rayon::prelude::*;
 
 use crate::article::{Article, Explain, RemovedLine};
+use crate::boilerplate::repeats::ArticleKeys;
 use crate::cluster::Group;
 use crate::config::Config;
 use crate::error::{FileIssue, IssueKind};
@@ -72,29 +78,74 @@ pub fn ingest<W: Write>(
     on_event(Event::Started {
         files: inputs.files.len(),
     });
-    let repeats = count_repeats(&pool, inputs, cfg);
-    let process = |path: &PathBuf| {
-        let result = process_file_with(path, cfg, repeats.as_ref());
-        on_event(Event::FileDone);
-        result
-    };
+    let counting = cfg.boilerplate.cross_document
+        && inputs.files.len() >= cfg.boilerplate.repeat_min_stories as usize;
     if !cfg.dedup {
+        let repeats = counting.then(|| count_repeats(&pool, inputs, cfg));
+        let process = |path: &PathBuf| {
+            let result = process_file_with(path, cfg, repeats.as_ref());
+            on_event(Event::FileDone);
+            result
+        };
         for chunk in inputs.files.chunks(STREAM_CHUNK_FILES) {
             let results: Vec<_> = pool.install(|| chunk.par_iter().map(process).collect());
             let articles = keep_articles(results, &mut summary, on_event);
-            for i in 0..articles.len() {
-                let group = Group {
+            let groups: Vec<Group> = (0..articles.len())
+                .map(|i| Group {
                     members: vec![(i, None)],
-                };
-                write_group(out, &group, &articles, &mut summary)?;
-            }
+                })
+                .collect();
+            write_groups(&pool, out, &groups, &articles, &mut summary)?;
         }
     } else {
-        let results: Vec<_> = pool.install(|| inputs.files.par_iter().map(process).collect());
+        let results: Vec<_> = if counting {
+            // first pass: read, decode, repair and hash lines; the texts wait for the counts
+            let repaired: Vec<(Result<Repaired, FileIssue>, Option<ArticleKeys>)> =
+                pool.install(|| {
+                    inputs
+                        .files
+                        .par_iter()
+                        .map(|path| {
+                            let repaired = read_and_repair(path, cfg);
+                            let keys = repaired.as_ref().ok().map(|r| {
+                                let lines: Vec<&str> = r.text.lines().collect();
+                                boilerplate::repeats::article_keys(&lines)
+                            });
+                            (repaired, keys)
+                        })
+                        .collect()
+                });
+            let mut counter = boilerplate::repeats::RepeatCounter::default();
+            for keys in repaired.iter().filter_map(|(_, k)| k.as_ref()) {
+                counter.add(keys);
+            }
+            let repeats = counter.finish();
+            pool.install(|| {
+                repaired
+                    .into_par_iter()
+                    .map(|(repaired, _)| {
+                        let result = repaired.map(|r| finish_article(r, cfg, Some(&repeats)));
+                        on_event(Event::FileDone);
+                        result
+                    })
+                    .collect()
+            })
+        } else {
+            pool.install(|| {
+                inputs
+                    .files
+                    .par_iter()
+                    .map(|path| {
+                        let result = process_file_with(path, cfg, None);
+                        on_event(Event::FileDone);
+                        result
+                    })
+                    .collect()
+            })
+        };
         let articles = keep_articles(results, &mut summary, on_event);
-        for group in cluster::group(&articles, &cfg.cluster) {
-            write_group(out, &group, &articles, &mut summary)?;
-        }
+        let groups = pool.install(|| cluster::group(&articles, &cfg.cluster));
+        write_groups(&pool, out, &groups, &articles, &mut summary)?;
     }
     out.flush().context("cannot write to stdout")?;
     Ok(summary)
@@ -154,42 +205,54 @@ fn count_issue(summary: &mut Summary, issue: &FileIssue) {
     }
 }
 
-fn write_group<W: Write>(
+/// Groups whose records are built at once (in parallel) before being written in order.
+const WRITE_CHUNK_GROUPS: usize = 2048;
+
+/// Builds the record of each group (in parallel, a chunk at a time) and writes them in order.
+fn write_groups<W: Write>(
+    pool: &rayon::ThreadPool,
     out: &mut W,
-    group: &Group,
+    groups: &[Group],
     articles: &[Article],
     summary: &mut Summary,
 ) -> anyhow::Result<()> {
-    let (canonical, reason) = canonical::pick_canonical(group, articles);
-    let story = record::build_story(group, canonical, reason, articles);
-    emit::write_story(out, &story).context("cannot write to stdout")?;
-    summary.stories += 1;
+    for chunk in groups.chunks(WRITE_CHUNK_GROUPS) {
+        let lines: Vec<Vec<u8>> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|group| {
+                    let (canonical, reason) = canonical::pick_canonical(group, articles);
+                    let story = record::build_story(group, canonical, reason, articles);
+                    let mut line = Vec::with_capacity(4096);
+                    emit::write_story(&mut line, &story).map(|()| line)
+                })
+                .collect::<std::io::Result<_>>()
+        })?;
+        for line in lines {
+            out.write_all(&line).context("cannot write to stdout")?;
+            summary.stories += 1;
+        }
+    }
     Ok(())
 }
 
-/// Cross-document pre-pass: reads every file once, keeps only hashed line keys (fixed memory,
-/// see `boilerplate::repeats`), and returns the counts; `None` when switched off or when the
-/// batch is too small for any line to reach the threshold. Files that fail here are reported by
-/// the main pass, not twice. Merging runs in input order, so the counts do not depend on threads.
+/// Cross-document pre-pass of a streamed run: reads, decodes and repairs every file, keeps only
+/// hashed line keys (fixed memory, see `boilerplate::repeats`), and returns the counts. Files
+/// that fail here are reported by the main pass, not twice. Merging runs in input order, so the
+/// counts do not depend on threads.
 fn count_repeats(
     pool: &rayon::ThreadPool,
     inputs: &Inputs,
     cfg: &Config,
-) -> Option<boilerplate::repeats::RepeatCounts> {
-    let opts = &cfg.boilerplate;
-    if !opts.cross_document || inputs.files.len() < opts.repeat_min_stories as usize {
-        return None;
-    }
+) -> boilerplate::repeats::RepeatCounts {
     let mut counter = boilerplate::repeats::RepeatCounter::default();
     for chunk in inputs.files.chunks(STREAM_CHUNK_FILES) {
         let keys: Vec<_> = pool.install(|| {
             chunk
                 .par_iter()
                 .map(|path| {
-                    let bytes = read::read_file(path, cfg).ok()?;
-                    let decoded = decode::decode_bytes(&bytes);
-                    let (text, _) = repair::fix(&decoded.text, &cfg.repair);
-                    let lines: Vec<&str> = text.lines().collect();
+                    let repaired = read_and_repair(path, cfg).ok()?;
+                    let lines: Vec<&str> = repaired.text.lines().collect();
                     Some(boilerplate::repeats::article_keys(&lines))
                 })
                 .collect()
@@ -198,7 +261,7 @@ fn count_repeats(
             counter.add(k);
         }
     }
-    Some(counter.finish())
+    counter.finish()
 }
 
 /// Runs the per-file stages on one file.
@@ -228,6 +291,28 @@ pub fn process_bytes_with(
     cfg: &Config,
     repeats: Option<&boilerplate::repeats::RepeatCounts>,
 ) -> Result<Article, FileIssue> {
+    repair_bytes(path, bytes, cfg).map(|r| finish_article(r, cfg, repeats))
+}
+
+/// A file after the stages that need nothing from the rest of the batch: read, decoded,
+/// repaired.
+struct Repaired {
+    path: PathBuf,
+    bytes: u64,
+    content_hash: u64,
+    encoding: crate::article::EncodingName,
+    invalid_sequences: usize,
+    text: String,
+    steps: Vec<repair::Step>,
+}
+
+fn read_and_repair(path: &Path, cfg: &Config) -> Result<Repaired, FileIssue> {
+    let bytes = read::read_file(path, cfg)?;
+    repair_bytes(path, &bytes, cfg)
+}
+
+/// Decodes and repairs; refuses empty text and text that is mostly undecodable.
+fn repair_bytes(path: &Path, bytes: &[u8], cfg: &Config) -> Result<Repaired, FileIssue> {
     let decoded = decode::decode_bytes(bytes);
     if decoded.text.trim().is_empty() {
         return Err(FileIssue::new(path, IssueKind::Empty));
@@ -243,6 +328,32 @@ pub fn process_bytes_with(
         ));
     }
     let (text, steps) = repair::fix(&decoded.text, &cfg.repair);
+    Ok(Repaired {
+        path: path.to_path_buf(),
+        bytes: bytes.len() as u64,
+        content_hash: xxhash_rust::xxh3::xxh3_64(bytes),
+        encoding: decoded.encoding,
+        invalid_sequences: decoded.invalid_sequences,
+        text,
+        steps,
+    })
+}
+
+/// Boilerplate, extraction and fingerprint: the rest of the per-file stages.
+fn finish_article(
+    repaired: Repaired,
+    cfg: &Config,
+    repeats: Option<&boilerplate::repeats::RepeatCounts>,
+) -> Article {
+    let Repaired {
+        path,
+        bytes,
+        content_hash,
+        encoding,
+        invalid_sequences,
+        text,
+        steps,
+    } = repaired;
     let lines: Vec<&str> = text.lines().collect();
     let verdicts = boilerplate::classify(&lines, &cfg.boilerplate, repeats);
     let found = extract::extract(&lines, &verdicts);
@@ -273,13 +384,13 @@ pub fn process_bytes_with(
             .collect(),
     });
     let fingerprint = fingerprint::fingerprint(found.title.as_deref(), &paragraphs);
-    Ok(Article {
+    Article {
         fingerprint,
-        path: path.to_path_buf(),
-        bytes: bytes.len() as u64,
-        encoding: decoded.encoding,
-        invalid_sequences: decoded.invalid_sequences,
-        content_hash: xxhash_rust::xxh3::xxh3_64(bytes),
+        path,
+        bytes,
+        encoding,
+        invalid_sequences,
+        content_hash,
         title: found.title,
         subtitle: found.subtitle,
         byline: found.byline,
@@ -289,5 +400,5 @@ pub fn process_bytes_with(
         repairs: steps.iter().map(|s| s.count).sum(),
         removed_lines: removed.len(),
         explain,
-    })
+    }
 }

@@ -194,14 +194,22 @@ pub fn sniff_binary(bytes: &[u8]) -> Option<String> {
         return None;
     }
     let head = &bytes[..bytes.len().min(64 * 1024)];
-    if let Some(pos) = head.iter().position(|&b| b == 0) {
+    if head.contains(&0)
+        && let Some(pos) = head.iter().position(|&b| b == 0)
+    {
         return Some(format!("NUL at byte {pos}"));
+    }
+    // Bytes below 0x20 bound the control bytes from above and count fast; only when they are
+    // many are line breaks and tabs told apart from controls.
+    let low = head.iter().filter(|&&b| b < 0x20).count();
+    if head.len() < 32 || low * 10 <= head.len() {
+        return None;
     }
     let controls = head
         .iter()
         .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B))
         .count();
-    if head.len() >= 32 && controls * 10 > head.len() {
+    if controls * 10 > head.len() {
         return Some(format!(
             "{}% control bytes",
             controls * 100 / head.len().max(1)
