@@ -23,11 +23,18 @@
 //!    killed before that writes them on the next run: delivery is at least once, never lost, and
 //!    the ids and statuses make a repeat easy to spot downstream.
 //!
-//! Where this differs from a one-shot run: a story that no new candidate touches is not looked
-//! at again, although new articles shift the token weights of the whole store a little. A pair
-//! that sits at the threshold could then be judged differently by a one-shot run over all the
-//! files. The cross-document line counts of the boilerplate stage are not kept across runs:
-//! each batch counts repeats among its own files only.
+//! The boilerplate stage's cross-document line counts are kept too ([`LINE_COUNTS`], the
+//! counter of `boilerplate::repeats`): each batch adds its lines to the counts of every earlier
+//! batch and run, and is classified with the sum.
+//!
+//! Where this differs from a one-shot run over the same files:
+//! - A file is cleaned with the line counts of the files read up to its batch; when a line later
+//!   turns out to be chrome (it keeps appearing in new stories), files read earlier are not
+//!   cleaned again. On a generated 10k corpus in five batches, 8 of 6,950 story bodies differed
+//!   from a one-shot run and no grouping did; in one batch, nothing differed.
+//! - A story that no new candidate touches is not looked at again, although new articles shift
+//!   the token weights of the whole store a little: a pair that sits at a threshold could be
+//!   judged differently by a one-shot run.
 //!
 //! It never writes the store when `dry_run` is set: the store is then opened read-only, the run
 //! is one batch, and the records are written as if it had committed.
@@ -40,12 +47,13 @@ use anyhow::Context;
 use rayon::prelude::*;
 
 use crate::article::Article;
+use crate::boilerplate::repeats::RepeatCounter;
 use crate::cluster::{self, DocFreq, Keys, StoredKeys};
 use crate::config::Config;
 use crate::fingerprint::HashedMap;
-use crate::pipeline::{Event, Summary, keep_articles, process_file, start_run};
+use crate::pipeline::{Event, Summary, keep_articles, process_counted, process_file, start_run};
 use crate::read::Inputs;
-use crate::state::{Batch, FileRow, Store, StoryRow, mtime_ns};
+use crate::state::{Batch, DOC_FREQ, FileRow, LINE_COUNTS, Store, StoryRow, mtime_ns};
 use crate::{canonical, record};
 
 /// Files read per batch by default: each batch is one transaction, and the point where an
@@ -131,22 +139,45 @@ pub fn ingest_with_state<W: Write>(
         run.batch_files
     };
     let mut dry_stories: Vec<(StoryRow, Option<&'static str>)> = Vec::new();
+    // The cross-document line counts of earlier runs (unreadable ones are started afresh:
+    // they are evidence, not data).
+    let mut counter = match cfg.boilerplate.cross_document && !to_read.is_empty() {
+        true => store
+            .meta(LINE_COUNTS)?
+            .and_then(|b| RepeatCounter::from_bytes(&b))
+            .unwrap_or_default(),
+        false => RepeatCounter::default(),
+    };
     let mut left_unread = 0;
     for (n, chunk) in to_read.chunks(batch_files).enumerate() {
         if n > 0 && (run.should_stop)() {
             left_unread = to_read.len() - n * batch_files;
             break;
         }
-        let results: Vec<_> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|path| {
-                    let result = process_file(path, cfg);
-                    on_event(Event::FileDone);
-                    result
-                })
-                .collect()
-        });
+        let results = if cfg.boilerplate.cross_document {
+            // Lines are counted across every batch of every run; a batch is classified with
+            // the counts of what came before it and of itself.
+            let min = cfg.boilerplate.repeat_min_stories;
+            process_counted(
+                &pool,
+                chunk,
+                cfg,
+                &mut counter,
+                |c| c.articles() >= min,
+                on_event,
+            )
+        } else {
+            pool.install(|| {
+                chunk
+                    .par_iter()
+                    .map(|path| {
+                        let result = process_file(path, cfg);
+                        on_event(Event::FileDone);
+                        result
+                    })
+                    .collect()
+            })
+        };
         let fresh: Vec<(FileRow, Article)> = keep_articles(results, &mut summary, on_event)
             .into_iter()
             .map(|article| {
@@ -166,6 +197,9 @@ pub fn ingest_with_state<W: Write>(
         }
         let mut batch = Batch::default();
         build_batch(cfg, &pool, store, &known, fresh, &mut batch)?;
+        if cfg.boilerplate.cross_document {
+            batch.meta.push((LINE_COUNTS, counter.to_bytes()));
+        }
         for (_, status) in &mut batch.stories {
             *status = status.filter(|s| wanted(s));
         }
@@ -260,7 +294,7 @@ fn stored_index(
 ) -> anyhow::Result<StoredIndex> {
     let is_fresh: HashSet<&PathBuf> = fresh.iter().map(|(row, _)| &row.path).collect();
     let counts = store
-        .doc_freq()?
+        .meta(DOC_FREQ)?
         .and_then(|b| decode_counts(&b, known.len()));
     let stored = store.keys()?;
     let usable = counts.is_some()
@@ -584,7 +618,7 @@ fn build_batch(
                 .map(|(p, k)| (p.clone(), k.to_bytes())),
         );
     }
-    batch.doc_freq = Some(encode_counts(&df));
+    batch.meta.push((DOC_FREQ, encode_counts(&df)));
     let live: HashSet<&String> = ids.iter().collect();
     let mut removed: Vec<String> = touched
         .into_iter()

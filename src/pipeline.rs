@@ -98,38 +98,9 @@ pub fn ingest<W: Write>(
             write_groups(&pool, out, &groups, &articles, &mut summary)?;
         }
     } else {
-        let results: Vec<_> = if counting {
-            // first pass: read, decode, repair and hash lines; the texts wait for the counts
-            let repaired: Vec<(Result<Repaired, FileIssue>, Option<ArticleKeys>)> =
-                pool.install(|| {
-                    inputs
-                        .files
-                        .par_iter()
-                        .map(|path| {
-                            let repaired = read_and_repair(path, cfg);
-                            let keys = repaired.as_ref().ok().map(|r| {
-                                let lines: Vec<&str> = r.text.lines().collect();
-                                boilerplate::repeats::article_keys(&lines)
-                            });
-                            (repaired, keys)
-                        })
-                        .collect()
-                });
+        let results = if counting {
             let mut counter = boilerplate::repeats::RepeatCounter::default();
-            for keys in repaired.iter().filter_map(|(_, k)| k.as_ref()) {
-                counter.add(keys);
-            }
-            let repeats = counter.finish();
-            pool.install(|| {
-                repaired
-                    .into_par_iter()
-                    .map(|(repaired, _)| {
-                        let result = repaired.map(|r| finish_article(r, cfg, Some(&repeats)));
-                        on_event(Event::FileDone);
-                        result
-                    })
-                    .collect()
-            })
+            process_counted(&pool, &inputs.files, cfg, &mut counter, |_| true, on_event)
         } else {
             pool.install(|| {
                 inputs
@@ -203,6 +174,48 @@ fn count_issue(summary: &mut Summary, issue: &FileIssue) {
     } else {
         summary.skipped += 1;
     }
+}
+
+/// Runs the per-file stages over `files` in two passes: the first reads, decodes and repairs
+/// every file and adds its line keys to `counter`; then, if `use_counts` says so for the counts
+/// so far, the second classifies every text with them. The texts are held in between.
+pub(crate) fn process_counted(
+    pool: &rayon::ThreadPool,
+    files: &[PathBuf],
+    cfg: &Config,
+    counter: &mut boilerplate::repeats::RepeatCounter,
+    use_counts: impl FnOnce(&boilerplate::repeats::RepeatCounts) -> bool,
+    on_event: &(dyn Fn(Event) + Sync),
+) -> Vec<Result<Article, FileIssue>> {
+    let repaired: Vec<(Result<Repaired, FileIssue>, Option<ArticleKeys>)> = pool.install(|| {
+        files
+            .par_iter()
+            .map(|path| {
+                let repaired = read_and_repair(path, cfg);
+                let keys = repaired.as_ref().ok().map(|r| {
+                    let lines: Vec<&str> = r.text.lines().collect();
+                    boilerplate::repeats::article_keys(&lines)
+                });
+                (repaired, keys)
+            })
+            .collect()
+    });
+    // in input order, so the counts do not depend on threads
+    for keys in repaired.iter().filter_map(|(_, k)| k.as_ref()) {
+        counter.add(keys);
+    }
+    let counts = counter.counts();
+    let counts = use_counts(&counts).then_some(&counts);
+    pool.install(|| {
+        repaired
+            .into_par_iter()
+            .map(|(repaired, _)| {
+                let result = repaired.map(|r| finish_article(r, cfg, counts));
+                on_event(Event::FileDone);
+                result
+            })
+            .collect()
+    })
 }
 
 /// Groups whose records are built at once (in parallel) before being written in order.

@@ -73,8 +73,10 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX stories_pending ON stories(pending) WHERE pending IS NOT NULL;",
 ];
 
-/// The `meta` row holding the token counts of every stored article (see [`Store::doc_freq`]).
-const DOC_FREQ: &str = "doc_freq";
+/// The `meta` row holding the token counts of every stored article (the clusterer's).
+pub const DOC_FREQ: &str = "doc_freq";
+/// The `meta` row holding the cross-document line counts (the boilerplate stage's).
+pub const LINE_COUNTS: &str = "line_counts";
 
 /// What the store remembers of one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,8 +112,8 @@ pub struct Batch {
     /// Candidate-search keys to store, by file (for the files above, or all files when the index
     /// is rebuilt).
     pub keys: Vec<(PathBuf, Vec<u8>)>,
-    /// The token counts of every stored article after this batch, when they changed.
-    pub doc_freq: Option<Vec<u8>>,
+    /// `meta` rows to set ([`DOC_FREQ`], [`LINE_COUNTS`]): blobs the pipeline wrote.
+    pub meta: Vec<(&'static str, Vec<u8>)>,
     /// Story membership of every file whose story id changed, including unchanged files.
     pub file_stories: Vec<(PathBuf, String)>,
     /// Stories to insert or replace, each with the status to write it with (`new` or
@@ -253,12 +255,12 @@ impl Store {
             .with_context(|| format!("{}: cannot read the state file", self.path.display()))
     }
 
-    /// The token counts of every stored article, as the last batch left them; `None` when they
-    /// must be rebuilt (a store from before they were kept, or after `prune`).
-    pub fn doc_freq(&self) -> anyhow::Result<Option<Vec<u8>>> {
+    /// A `meta` blob as the last batch left it; `None` when there is none (a new store, one
+    /// from before it was kept, or [`DOC_FREQ`] after `prune`).
+    pub fn meta(&self, name: &str) -> anyhow::Result<Option<Vec<u8>>> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM meta WHERE name = ?1", [DOC_FREQ], |r| {
+            .query_row("SELECT value FROM meta WHERE name = ?1", [name], |r| {
                 r.get(0)
             })
             .optional()?)
@@ -347,11 +349,11 @@ impl Store {
             for (path, keys) in &batch.keys {
                 put_keys.execute(params![path_to_blob(path), keys])?;
             }
-            if let Some(counts) = &batch.doc_freq {
+            for (name, value) in &batch.meta {
                 tx.execute(
                     "INSERT INTO meta (name, value) VALUES (?1, ?2)
                      ON CONFLICT(name) DO UPDATE SET value = ?2",
-                    params![DOC_FREQ, counts],
+                    params![name, value],
                 )?;
             }
             let mut set_story =
@@ -646,7 +648,7 @@ mod tests {
         );
         // no keys or counts yet: the next ingest rebuilds them from the articles
         assert!(store.keys().unwrap().is_empty());
-        assert_eq!(store.doc_freq().unwrap(), None);
+        assert_eq!(store.meta(DOC_FREQ).unwrap(), None);
     }
 
     #[test]

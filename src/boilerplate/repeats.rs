@@ -136,6 +136,104 @@ impl RepeatCounter {
     pub fn finish(self) -> RepeatCounts {
         self.counts
     }
+
+    /// The counts gathered so far, keeping the counter for more articles (a state run adds
+    /// each batch to the counts of earlier runs).
+    pub fn counts(&self) -> RepeatCounts {
+        self.counts.clone()
+    }
+
+    /// The counter as bytes to keep across runs: a header (format, table sizes, articles), then
+    /// each row's non-zero counters and the seen bits, as gaps and values in LEB128. About three
+    /// bytes per counted (line, story) pair.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = vec![STORED_FORMAT, ROW_BITS as u8, SEEN_BITS as u8];
+        out.extend_from_slice(&self.counts.articles.to_le_bytes());
+        for row in &self.counts.rows {
+            let filled: Vec<(usize, u16)> = row
+                .iter()
+                .enumerate()
+                .filter(|&(_, &n)| n > 0)
+                .map(|(i, &n)| (i, n))
+                .collect();
+            put_varint(&mut out, filled.len() as u64);
+            let mut last = 0;
+            for (i, n) in filled {
+                put_varint(&mut out, (i - last) as u64);
+                put_varint(&mut out, u64::from(n));
+                last = i;
+            }
+        }
+        let bits: Vec<usize> = self
+            .seen
+            .iter()
+            .enumerate()
+            .filter(|&(_, &w)| w != 0)
+            .flat_map(|(i, &w)| {
+                (0..64)
+                    .filter(move |b| w >> b & 1 == 1)
+                    .map(move |b| i * 64 + b)
+            })
+            .collect();
+        put_varint(&mut out, bits.len() as u64);
+        let mut last = 0;
+        for bit in bits {
+            put_varint(&mut out, (bit - last) as u64);
+            last = bit;
+        }
+        out
+    }
+
+    /// Reads [`RepeatCounter::to_bytes`]' output back; `None` when the bytes are damaged or
+    /// were written with other table sizes.
+    pub fn from_bytes(bytes: &[u8]) -> Option<RepeatCounter> {
+        let (header, mut rest) = bytes.split_at_checked(7)?;
+        if header[..3] != [STORED_FORMAT, ROW_BITS as u8, SEEN_BITS as u8] {
+            return None;
+        }
+        let mut counter = RepeatCounter::default();
+        counter.counts.articles = u32::from_le_bytes(header[3..7].try_into().ok()?);
+        for r in 0..2 {
+            let filled = take_varint(&mut rest)?;
+            let mut at = 0usize;
+            for _ in 0..filled {
+                at = at.checked_add(usize::try_from(take_varint(&mut rest)?).ok()?)?;
+                let n = u16::try_from(take_varint(&mut rest)?).ok()?;
+                *counter.counts.rows[r].get_mut(at)? = n;
+            }
+        }
+        let bits = take_varint(&mut rest)?;
+        let mut at = 0usize;
+        for _ in 0..bits {
+            at = at.checked_add(usize::try_from(take_varint(&mut rest)?).ok()?)?;
+            *counter.seen.get_mut(at >> 6)? |= 1 << (at & 63);
+        }
+        rest.is_empty().then_some(counter)
+    }
+}
+
+/// Version of [`RepeatCounter::to_bytes`]' layout.
+const STORED_FORMAT: u8 = 1;
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn take_varint(bytes: &mut &[u8]) -> Option<u64> {
+    let mut v = 0u64;
+    for shift in (0..64).step_by(7) {
+        let (&b, rest) = bytes.split_first()?;
+        *bytes = rest;
+        v |= u64::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            return Some(v);
+        }
+    }
+    None
 }
 
 fn slot(key: u64, row: usize) -> usize {
@@ -208,5 +306,31 @@ mod tests {
         let mut buf = String::new();
         assert_eq!(line_key("  2:1 ", &mut buf), None);
         assert_eq!(line_key("", &mut buf), None);
+    }
+
+    #[test]
+    fn counter_kept_as_bytes_counts_on_where_it_stopped() {
+        let keys = |site: &str, n: usize| {
+            let lines = story(site, n);
+            let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+            article_keys(&refs)
+        };
+        let mut first = RepeatCounter::default();
+        for n in 0..3 {
+            first.add(&keys("Gazette", n));
+        }
+        let bytes = first.to_bytes();
+        assert!(bytes.len() < 1000, "sparse: {} bytes", bytes.len());
+        let mut again = RepeatCounter::from_bytes(&bytes).expect("own bytes read back");
+        // story 2 again (a copy seen in a later run) does not count twice; 3 and 4 are new
+        for n in 2..5 {
+            again.add(&keys("Gazette", n));
+        }
+        let counts = again.finish();
+        let mut buf = String::new();
+        assert_eq!(counts.stories(line_key("Reuter", &mut buf).unwrap()), 5);
+        assert_eq!(counts.articles(), 6);
+        assert!(RepeatCounter::from_bytes(&bytes[..bytes.len() - 1]).is_none());
+        assert!(RepeatCounter::from_bytes(b"").is_none());
     }
 }

@@ -282,10 +282,14 @@ fn sigkill_at_any_moment_then_rerun_ends_like_an_uninterrupted_run() {
     let corpus = Corpus::new();
     let sources = crate::corpus::Sources::discover(manifest_dir(), false).expect("fixture pool");
     crate::corpus::write_corpus(&corpus.input(), 400, 7, &sources).expect("corpus is written");
+    // Small batches, so that kills land between commits as well as inside one. The reference
+    // is an uninterrupted run with the same batches: a batch's boilerplate decisions use the
+    // line counts of the batches before it, so the batch size is part of the result.
+    let batches = ["--batch-files", "64"];
     let reference = Corpus::new();
     crate::corpus::write_corpus(&reference.input(), 400, 7, &sources).expect("corpus is written");
     reference
-        .ingest(&["-q", "--state", "state.db"])
+        .ingest(&["-q", "--state", "state.db", batches[0], batches[1]])
         .assert_exit(0);
     let expected = shape(&export(&reference));
 
@@ -312,7 +316,9 @@ fn sigkill_at_any_moment_then_rerun_ends_like_an_uninterrupted_run() {
         let _ = child.wait();
         run_in(
             corpus.root(),
-            &["ingest", "-q", "in", "--state", &state],
+            &[
+                "ingest", "-q", "in", "--state", &state, batches[0], batches[1],
+            ],
             None,
         )
         .assert_exit(0);
@@ -463,5 +469,82 @@ fn state_stats_and_prune_speak_plainly() {
         missing.stderr.contains("nope.db: no such state file"),
         "{}",
         missing.stderr
+    );
+}
+
+/// An article of the Harbour Gazette: a story of its own, and the paper's masthead line.
+fn gazette_story(n: usize, topic: &str) -> String {
+    format!(
+        "{topic} plan number {n} approved\n\n\
+         The town council of Port Ellery approved the {topic} plan number {n} on Tuesday after \
+         a debate of {h} hours, in which {v} councillors spoke about costs and delays.\n\n\
+         The Harbour Gazette is printed in Port Ellery\n\n\
+         Work on the {topic} scheme is due to start in {m} weeks, the mayor said, and should be \
+         finished before the winter storms of the year {y} arrive on the coast.\n",
+        h = n + 2,
+        v = n + 7,
+        m = n + 3,
+        y = 2030 + n,
+    )
+}
+
+/// The reasons the boilerplate stage gave for removing `line` in each record's members.
+fn removal_reasons(records: &[Value], line: &str) -> Vec<String> {
+    records
+        .iter()
+        .flat_map(|r| r["members"].as_array().unwrap().iter())
+        .flat_map(|m| {
+            m["explain"]["removed"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter(|removed| removed["text"] == line)
+        .map(|removed| removed["reason"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn line_counts_carry_over_to_later_runs() {
+    let masthead = "The Harbour Gazette is printed in Port Ellery";
+    let topics = [
+        "harbour", "school", "library", "parking", "bridge", "market", "ferry", "park",
+    ];
+    let first = topics[..4]
+        .iter()
+        .enumerate()
+        .fold(Corpus::new(), |c, (n, t)| {
+            c.file(&format!("a{n}.txt"), gazette_story(n, t))
+        });
+    first
+        .ingest(&["-q", "--explain", "--state", "state.db"])
+        .assert_exit(0);
+    let later = topics[4..].iter().enumerate().fold(first, |c, (n, t)| {
+        c.file(&format!("b{n}.txt"), gazette_story(n + 4, t))
+    });
+    let second = later.ingest(&["-q", "--explain", "--state", "state.db"]);
+    second.assert_exit(0);
+    assert_eq!(second.records().len(), 4, "four new stories");
+    // the second run's four files see the masthead in eight stories: four of them from the
+    // first run, which only the stored counts remember
+    assert_eq!(
+        removal_reasons(&second.records(), masthead),
+        vec!["repeated in 8 stories"; 4]
+    );
+    // the same four files in a store of their own: four stories are too few to call it chrome
+    let alone = topics[4..]
+        .iter()
+        .enumerate()
+        .fold(Corpus::new(), |c, (n, t)| {
+            c.file(&format!("b{n}.txt"), gazette_story(n + 4, t))
+        });
+    let run = alone.ingest(&["-q", "--explain", "--state", "state.db"]);
+    run.assert_exit(0);
+    assert!(
+        removal_reasons(&run.records(), masthead)
+            .iter()
+            .all(|r| !r.starts_with("repeated")),
+        "{:?}",
+        removal_reasons(&run.records(), masthead)
     );
 }
