@@ -123,10 +123,6 @@ pub fn ingest_with_state<W: Write>(
             to_read.push(path.clone());
         }
     }
-    on_event(Event::Started {
-        files: to_read.len(),
-    });
-
     let wanted = |status: &str| match run.emit {
         EmitMode::New => status == "new",
         EmitMode::Changed | EmitMode::All => true,
@@ -154,6 +150,8 @@ pub fn ingest_with_state<W: Write>(
             left_unread = to_read.len() - n * batch_files;
             break;
         }
+        // progress is shown batch by batch
+        on_event(Event::Started { files: chunk.len() });
         let results = if cfg.boilerplate.cross_document {
             // Lines are counted across every batch of every run; a batch is classified with
             // the counts of what came before it and of itself.
@@ -167,6 +165,7 @@ pub fn ingest_with_state<W: Write>(
                 on_event,
             )
         } else {
+            on_event(Event::Stage("processing"));
             pool.install(|| {
                 chunk
                     .par_iter()
@@ -196,6 +195,7 @@ pub fn ingest_with_state<W: Write>(
             continue;
         }
         let mut batch = Batch::default();
+        on_event(Event::Stage("clustering"));
         build_batch(cfg, &pool, store, &known, fresh, &mut batch)?;
         if cfg.boilerplate.cross_document {
             batch.meta.push((LINE_COUNTS, counter.to_bytes()));

@@ -83,7 +83,7 @@ fn run_ingest(args: &IngestArgs) -> anyhow::Result<ExitCode> {
         let bar = ProgressBar::with_draw_target(Some(0), target);
         bar.set_style(
             ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} files ({per_sec}, eta {eta})",
+                "{spinner} {msg:10} [{elapsed_precise}] {wide_bar} {pos}/{len} files ({per_sec}, eta {eta})",
             )
             .expect("progress template is valid"),
         );
@@ -94,6 +94,13 @@ fn run_ingest(args: &IngestArgs) -> anyhow::Result<ExitCode> {
     let quiet = args.quiet;
     let on_event = |event: Event| match event {
         Event::Started { files } => bar.set_length(files as u64),
+        Event::Stage(stage) => {
+            // each pass over the files counts them again; a batch-wide step only names itself
+            if stage != "clustering" {
+                bar.set_position(0);
+            }
+            bar.set_message(stage);
+        }
         Event::FileDone => bar.inc(1),
         Event::Issue(issue) => {
             if !quiet || issue.is_failure() {

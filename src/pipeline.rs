@@ -59,9 +59,15 @@ pub struct Summary {
 /// Something the caller may want to show while the run goes on.
 #[derive(Debug)]
 pub enum Event<'a> {
-    /// The walk is done and this many files will be processed.
+    /// The walk is done and this many files will be processed (in a `--state` run: this many
+    /// files of the next batch).
     Started { files: usize },
-    /// One file went through the per-file stages (successfully or not).
+    /// A pass over the files, or a batch-wide step, begins: `"reading"` (read, decode,
+    /// repair, count lines), `"cleaning"` (the per-file stages that need the counts),
+    /// `"processing"` (all per-file stages in one pass), `"clustering"`. `FileDone` counts
+    /// the files of the pass that began last.
+    Stage(&'static str),
+    /// One file went through the current pass (successfully or not).
     FileDone,
     /// A path was skipped or failed.
     Issue(&'a FileIssue),
@@ -102,6 +108,7 @@ pub fn ingest<W: Write>(
             let mut counter = boilerplate::repeats::RepeatCounter::default();
             process_counted(&pool, &inputs.files, cfg, &mut counter, |_| true, on_event)
         } else {
+            on_event(Event::Stage("processing"));
             pool.install(|| {
                 inputs
                     .files
@@ -115,6 +122,7 @@ pub fn ingest<W: Write>(
             })
         };
         let articles = keep_articles(results, &mut summary, on_event);
+        on_event(Event::Stage("clustering"));
         let groups = pool.install(|| cluster::group(&articles, &cfg.cluster));
         write_groups(&pool, out, &groups, &articles, &mut summary)?;
     }
@@ -187,6 +195,7 @@ pub(crate) fn process_counted(
     use_counts: impl FnOnce(&boilerplate::repeats::RepeatCounts) -> bool,
     on_event: &(dyn Fn(Event) + Sync),
 ) -> Vec<Result<Article, FileIssue>> {
+    on_event(Event::Stage("reading"));
     let repaired: Vec<(Result<Repaired, FileIssue>, Option<ArticleKeys>)> = pool.install(|| {
         files
             .par_iter()
@@ -196,6 +205,7 @@ pub(crate) fn process_counted(
                     let lines: Vec<&str> = r.text.lines().collect();
                     boilerplate::repeats::article_keys(&lines)
                 });
+                on_event(Event::FileDone);
                 (repaired, keys)
             })
             .collect()
@@ -206,6 +216,7 @@ pub(crate) fn process_counted(
     }
     let counts = counter.counts();
     let counts = use_counts(&counts).then_some(&counts);
+    on_event(Event::Stage("cleaning"));
     pool.install(|| {
         repaired
             .into_par_iter()

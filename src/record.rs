@@ -208,14 +208,21 @@ fn story_title(group: &Group, canonical: usize, articles: &[Article]) -> Option<
         .map(String::as_str)
         .collect();
     let lex = crate::boilerplate::lang::lexicon_for(&lines);
-    let bodies: Vec<(usize, HashSet<String>)> = group
+    // Only the words of the members' headlines are looked for in the bodies.
+    let wanted: HashSet<String> = group
         .members
         .iter()
-        .map(|(i, _)| (*i, words(&articles[*i].paragraphs.join(" "), lex)))
+        .filter_map(|(i, _)| articles[*i].title.as_deref())
+        .flat_map(|t| words(t, lex))
+        .collect();
+    let bodies: Vec<(usize, HashSet<&str>)> = group
+        .members
+        .iter()
+        .map(|(i, _)| (*i, found_words(&articles[*i].paragraphs, &wanted)))
         .collect();
     let support = |owner: usize, title: &str| -> f64 {
         let wanted = words(title, lex);
-        let others: Vec<&HashSet<String>> = bodies
+        let others: Vec<&HashSet<&str>> = bodies
             .iter()
             .filter(|(i, _)| *i != owner)
             .map(|(_, b)| b)
@@ -225,7 +232,7 @@ fn story_title(group: &Group, canonical: usize, articles: &[Article]) -> Option<
         }
         let found: usize = others
             .iter()
-            .map(|body| wanted.iter().filter(|w| body.contains(*w)).count())
+            .map(|body| wanted.iter().filter(|w| body.contains(w.as_str())).count())
             .sum();
         found as f64 / (wanted.len() * others.len()) as f64
     };
@@ -255,6 +262,32 @@ fn story_title(group: &Group, canonical: usize, articles: &[Article]) -> Option<
         })
         .map(|(_, _, _, t)| t.to_string())
         .or(own)
+}
+
+/// Which of the `wanted` words (as [`words`] gives them) occur in the paragraphs.
+fn found_words<'w>(paragraphs: &[String], wanted: &'w HashSet<String>) -> HashSet<&'w str> {
+    let mut found = HashSet::new();
+    let mut folded = String::new();
+    for paragraph in paragraphs {
+        for word in paragraph.split(|c: char| !c.is_alphanumeric()) {
+            if word.len() < 3 {
+                continue; // under 3 bytes is under 3 characters
+            }
+            // as `str::to_lowercase` folds (a final sigma differs from `char::to_lowercase`),
+            // without allocating for ASCII words
+            folded.clear();
+            if word.is_ascii() {
+                folded.push_str(word);
+                folded.make_ascii_lowercase();
+            } else {
+                folded = word.to_lowercase();
+            }
+            if let Some(w) = wanted.get(folded.as_str()) {
+                found.insert(w.as_str());
+            }
+        }
+    }
+    found
 }
 
 /// The words of `text` of 3 letters or more that are not stopwords, case folded.
