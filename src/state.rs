@@ -55,7 +55,8 @@ const MIGRATIONS: &[&str] = &[
         stories_changed INTEGER NOT NULL DEFAULT 0
      );",
     // 2: articles move out of `files` (a scan of `files` no longer reads them), candidate-search
-    // keys per file and batch-wide token counts (`meta`), and an index of pending stories.
+    // keys per file and batch-wide token counts (`meta`), and pending marks in a table of their
+    // own (marking a story written no longer rewrites its record).
     "CREATE TABLE articles (
         path        BLOB PRIMARY KEY,
         article     TEXT NOT NULL
@@ -70,7 +71,12 @@ const MIGRATIONS: &[&str] = &[
         name        TEXT PRIMARY KEY,
         value       BLOB NOT NULL
      );
-     CREATE INDEX stories_pending ON stories(pending) WHERE pending IS NOT NULL;",
+     CREATE TABLE pending (
+        id          TEXT PRIMARY KEY,
+        status      TEXT NOT NULL
+     );
+     INSERT INTO pending (id, status) SELECT id, pending FROM stories WHERE pending IS NOT NULL;
+     ALTER TABLE stories DROP COLUMN pending;",
 ];
 
 /// The `meta` row holding the token counts of every stored article (the clusterer's).
@@ -271,9 +277,10 @@ impl Store {
         &self,
         ids: impl IntoIterator<Item = &'a str>,
     ) -> anyhow::Result<HashMap<String, (String, Option<String>)>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT digest, pending FROM stories WHERE id = ?1")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.digest, p.status FROM stories s LEFT JOIN pending p ON p.id = s.id
+                 WHERE s.id = ?1",
+        )?;
         let mut out = HashMap::new();
         for id in ids {
             if let Some(found) = stmt
@@ -290,7 +297,8 @@ impl Store {
     /// sorted by id, with the status they are to be written with.
     pub fn pending(&self) -> anyhow::Result<Vec<(StoryRow, String)>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, record, digest, pending FROM stories WHERE pending IS NOT NULL ORDER BY id",
+            "SELECT s.id, s.record, s.digest, p.status FROM pending p JOIN stories s ON s.id = p.id
+             ORDER BY p.id",
         )?;
         let rows = stmt.query_map([], |row| {
             Ok((
@@ -362,16 +370,26 @@ impl Store {
                 set_story.execute(params![path_to_blob(path), id])?;
             }
             let mut drop_story = tx.prepare_cached("DELETE FROM stories WHERE id = ?1")?;
+            let mut unmark = tx.prepare_cached("DELETE FROM pending WHERE id = ?1")?;
             for id in &batch.removed_stories {
                 drop_story.execute([id])?;
+                unmark.execute([id])?;
             }
             let mut put_story = tx.prepare_cached(
-                "INSERT INTO stories (id, record, digest, first_seen, updated, pending)
-                 VALUES (?1, ?2, ?3, ?4, ?4, ?5)
-                 ON CONFLICT(id) DO UPDATE SET record = ?2, digest = ?3, updated = ?4, pending = ?5",
+                "INSERT INTO stories (id, record, digest, first_seen, updated)
+                 VALUES (?1, ?2, ?3, ?4, ?4)
+                 ON CONFLICT(id) DO UPDATE SET record = ?2, digest = ?3, updated = ?4",
+            )?;
+            let mut mark = tx.prepare_cached(
+                "INSERT INTO pending (id, status) VALUES (?1, ?2)
+                 ON CONFLICT(id) DO UPDATE SET status = ?2",
             )?;
             for (story, status) in &batch.stories {
-                put_story.execute(params![story.id, story.record, story.digest, now, status])?;
+                put_story.execute(params![story.id, story.record, story.digest, now])?;
+                match status {
+                    Some(status) => mark.execute(params![story.id, status])?,
+                    None => unmark.execute([&story.id])?,
+                };
             }
         }
         tx.execute(
@@ -393,7 +411,7 @@ impl Store {
     pub fn confirm_written(&mut self, ids: &[String]) -> anyhow::Result<()> {
         let tx = self.conn.transaction()?;
         {
-            let mut stmt = tx.prepare_cached("UPDATE stories SET pending = NULL WHERE id = ?1")?;
+            let mut stmt = tx.prepare_cached("DELETE FROM pending WHERE id = ?1")?;
             for id in ids {
                 stmt.execute([id])?;
             }
@@ -432,7 +450,7 @@ impl Store {
             files: count("SELECT count(*) FROM files")?,
             stories: count("SELECT count(*) FROM stories")?,
             runs: count("SELECT count(*) FROM runs")?,
-            pending: count("SELECT count(*) FROM stories WHERE pending IS NOT NULL")?,
+            pending: count("SELECT count(*) FROM pending")?,
             last_run: self
                 .conn
                 .query_row("SELECT max(finished) FROM runs", [], |r| r.get(0))?,
@@ -457,6 +475,10 @@ impl Store {
         }
         let stories = tx.execute(
             "DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM files WHERE story_id IS NOT NULL)",
+            [],
+        )?;
+        tx.execute(
+            "DELETE FROM pending WHERE id NOT IN (SELECT id FROM stories)",
             [],
         )?;
         tx.commit()?;
@@ -638,6 +660,12 @@ mod tests {
                 [path_to_blob(Path::new("a.txt"))],
             )
             .unwrap();
+            // a story a killed run committed but did not write
+            conn.execute(
+                "INSERT INTO stories VALUES ('s1', '{\"id\":\"s1\"}', 'd', 0, 0, 'new')",
+                [],
+            )
+            .unwrap();
         }
         let store = Store::open(&db, Access::Write).unwrap();
         assert_eq!(store.stats().unwrap().schema_version, 2);
@@ -646,6 +674,8 @@ mod tests {
             store.articles(&[PathBuf::from("a.txt")]).unwrap(),
             vec![r#"{"kept":1}"#.to_string()]
         );
+        let pending = store.pending().unwrap();
+        assert_eq!(pending, vec![(story("s1"), "new".to_string())]);
         // no keys or counts yet: the next ingest rebuilds them from the articles
         assert!(store.keys().unwrap().is_empty());
         assert_eq!(store.meta(DOC_FREQ).unwrap(), None);
