@@ -156,7 +156,7 @@ fn reencode_line(line: &str, steps: &mut Steps) -> Option<String> {
     let mut done = Steps::default();
     let mut changed = false;
     for _ in 0..MAX_ROUNDS {
-        let reps = reencode::best_round(&chars);
+        let reps = reencode::best_round(&chars, !changed);
         if reps.is_empty() {
             break;
         }

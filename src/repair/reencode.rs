@@ -6,8 +6,11 @@
 //! those bytes form a complete UTF-8 sequence, that sequence is a candidate ("unit"). Adjacent
 //! units form a cluster; a cluster is replaced only when the text it becomes is less weird
 //! (`score::weirdness`) than the text it is, and by a clear margin when the line also holds
-//! non-ASCII text that no unit explains (a clean line with one damaged quote). The code page whose
-//! accepted clusters gain most wins the round; the caller repeats rounds for double damage.
+//! non-ASCII text that no unit explains (a clean line with one damaged quote). In such a line a
+//! lone two-character sequence is not enough on its own (`DrÃ¥ber` next to a correct dash: one
+//! pair is weak evidence, and other pages read it differently), until an earlier round has shown
+//! the line damaged. The code page whose accepted clusters gain most wins the round; the caller
+//! repeats rounds for double damage.
 //!
 //! "Sloppy" forms: a C1 control (U+0080..U+009F) maps back to its own byte in every page, and a
 //! byte a page leaves undefined may show as the Windows-1252 character of that byte, so the round
@@ -195,7 +198,11 @@ fn match_unit(chars: &[char], i: usize, page: usize) -> Option<Unit> {
             .get(j + word_len)
             .is_none_or(|c| !matches!(c, '\'' | '’' | '-'));
         let word_start = i == 0 || !chars[i - 1].is_alphabetic();
-        space_after = !(word_start && word_ends && A_GRAVE_PREFIXED.contains(&word.as_str()));
+        let contraction = word_start && word_ends && A_GRAVE_PREFIXED.contains(&word.as_str());
+        // Letters without a vowel are no word of their own: they end the word the `à` is in
+        // (Vietnamese "Thành", "hàng"), and the space was the no-break space byte alone.
+        let word_tail = !word_start && word_ends && is_vowelless(&word);
+        space_after = !(contraction || word_tail);
     }
     Some(Unit {
         start: i,
@@ -205,6 +212,14 @@ fn match_unit(chars: &[char], i: usize, page: usize) -> Option<Unit> {
         kind,
         latin1,
     })
+}
+
+/// `word` is one or more ASCII consonants (no `a e i o u y`).
+fn is_vowelless(word: &str) -> bool {
+    !word.is_empty()
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() && !b"aeiouy".contains(&b))
 }
 
 /// A surrogate pair written as two three-byte sequences (CESU-8), as some emoji arrive.
@@ -320,8 +335,10 @@ pub fn apply(chars: &[char], reps: &[Replacement]) -> Vec<char> {
 }
 
 /// Finds the accepted replacements of one round on `chars` for the best code page.
-pub fn best_round(chars: &[char]) -> Vec<Replacement> {
-    best_round_at(chars, 1)
+/// `first`: no earlier round repaired anything in this line (so the line has shown no damage
+/// yet, and a lone weak sequence is not acted on).
+pub fn best_round(chars: &[char], first: bool) -> Vec<Replacement> {
+    best_round_at(chars, 1, first)
 }
 
 /// Adjacent units of one page: one replacement, with its evidence.
@@ -441,22 +458,22 @@ fn cluster_gain(
         && may_hold_mojibake_chars(inner)
     {
         // Double damage: judge the result by what one more round would make of it.
-        let again = apply(after, &best_round_at(after, depth - 1));
+        let again = apply(after, &best_round_at(after, depth - 1, false));
         after_score = after_score.min(weirdness(&again));
     }
     before_score - after_score
 }
 
-fn best_round_at(chars: &[char], depth: usize) -> Vec<Replacement> {
+fn best_round_at(chars: &[char], depth: usize, first: bool) -> Vec<Replacement> {
     // Look-ahead is dear: try without it first, and only if nothing convinced, with it.
-    let plain = best_round_once(chars, 0);
+    let plain = best_round_once(chars, 0, first);
     if !plain.is_empty() || depth == 0 {
         return plain;
     }
-    best_round_once(chars, depth)
+    best_round_once(chars, depth, first)
 }
 
-fn best_round_once(chars: &[char], depth: usize) -> Vec<Replacement> {
+fn best_round_once(chars: &[char], depth: usize, first: bool) -> Vec<Replacement> {
     let pages = candidate_pages(chars);
     if pages == 0 {
         return Vec::new();
@@ -549,7 +566,7 @@ fn best_round_once(chars: &[char], depth: usize) -> Vec<Replacement> {
                 && may_hold_mojibake_chars(&fixed)
             {
                 // Double damage: judge the result by what one more round would make of it.
-                let again = apply(&fixed, &best_round_at(&fixed, depth - 1));
+                let again = apply(&fixed, &best_round_at(&fixed, depth - 1, false));
                 after = after.min(weirdness(&again));
             }
             if before - after < MIN_GAIN {
@@ -573,6 +590,9 @@ fn best_round_once(chars: &[char], depth: usize) -> Vec<Replacement> {
                 // the weaker ones of the same code page are taken too.
                 continue;
             }
+            if first && is_lone_pair(units, &accepted) {
+                continue;
+            }
             (gain_total, accepted)
         };
         if best.as_ref().is_none_or(|(g, _, _)| gain_total > *g) {
@@ -584,6 +604,19 @@ fn best_round_once(chars: &[char], depth: usize) -> Vec<Replacement> {
     };
     let (page, units, _) = &found[f];
     build_replacements(*page, units, &clusters)
+}
+
+/// The only evidence in a line that also holds correctly decoded non-ASCII text is one sequence
+/// of two characters: too weak to act on. Two characters such as `Ã¥` read as one letter in one
+/// page and as another reading in the next (a combining mark in MacRoman), and nothing else in the
+/// line says the line went through a wrong code page. A C1 control never stands in real text, so
+/// a pair holding one is evidence enough.
+fn is_lone_pair(units: &[Unit], accepted: &[Cluster]) -> bool {
+    let [c] = accepted else {
+        return false;
+    };
+    let cluster = &units[c.first..c.last];
+    cluster.len() == 1 && c.end - c.start == 2 && c.chain <= 0 && !cluster[0].latin1
 }
 
 fn build_replacements(page: usize, units: &[Unit], clusters: &[Cluster]) -> Vec<Replacement> {
