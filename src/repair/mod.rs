@@ -152,22 +152,26 @@ fn fix_line<'a>(line: &'a str, opts: &RepairOptions, steps: &mut Steps) -> Cow<'
 
 /// Re-encodes the damaged runs of one line, round after round, then puts the line in NFC.
 fn reencode_line(line: &str, steps: &mut Steps) -> Option<String> {
-    let mut chars: Vec<char> = line.chars().collect();
+    let mut chars: Vec<char> = Vec::with_capacity(line.len());
+    chars.extend(line.chars());
+    let mut next: Vec<char> = Vec::with_capacity(chars.len());
     let mut done = Steps::default();
     let mut changed = false;
+    // Weirdness of `chars` when the last round's scoring computed it.
+    let mut known_weirdness = None;
     for _ in 0..MAX_ROUNDS {
-        let reps = reencode::best_round(&chars, !changed);
-        if reps.is_empty() {
+        let round = reencode::best_round(&chars, !changed);
+        if round.is_empty() {
             break;
         }
         let mut counts: Vec<(reencode::ActionKey, usize)> = Vec::new();
-        for rep in &reps {
-            rep.count_actions(&mut counts);
-        }
+        round.count_actions(&mut counts);
         for (key, n) in counts {
-            done.add(&reencode::action_name(key), n);
+            done.add(reencode::action_name(key), n);
         }
-        chars = reencode::apply(&chars, &reps);
+        known_weirdness = round.fixed_weirdness();
+        round.apply_into(&chars, &mut next);
+        std::mem::swap(&mut chars, &mut next);
         changed = true;
         if !bytemap::may_hold_mojibake_chars(&chars) {
             break;
@@ -179,16 +183,24 @@ fn reencode_line(line: &str, steps: &mut Steps) -> Option<String> {
     // A "repair" that leaves a line still full of odd characters was a misreading of a hopeless
     // garble: keep the line as it was.
     // (C1 controls count as the Windows-1252 characters the next step makes of them.)
-    let settled: Vec<char> = chars.iter().map(|&c| windows_1252_of_c1(c)).collect();
-    let left = score::weirdness(&settled);
+    let left = if chars.iter().any(|c| ('\u{80}'..='\u{9f}').contains(c)) {
+        next.clear();
+        next.extend(chars.iter().map(|&c| windows_1252_of_c1(c)));
+        score::weirdness(&next)
+    } else {
+        known_weirdness.unwrap_or_else(|| score::weirdness(&chars))
+    };
     if left >= 4 && left * 4 > chars.len() as i32 {
         return None;
     }
     for step in done.0 {
         steps.add(&step.action, step.count);
     }
-    let fixed: String = chars.into_iter().collect();
-    if is_nfc_quick(fixed.chars()) == unicode_normalization::IsNormalized::Yes {
+    let mut fixed = String::with_capacity(chars.iter().map(|c| c.len_utf8()).sum());
+    fixed.extend(chars.iter());
+    if is_nfc_inert(&chars)
+        || is_nfc_quick(fixed.chars()) == unicode_normalization::IsNormalized::Yes
+    {
         return Some(fixed);
     }
     let nfc: String = fixed.nfc().collect();
@@ -196,6 +208,28 @@ fn reencode_line(line: &str, steps: &mut Steps) -> Option<String> {
         steps.add("normalize nfc", 1);
     }
     Some(nfc)
+}
+
+/// Every character is below U+2600, has canonical combining class 0 and is "yes" in NFC's
+/// quick check: such a text is in NFC whatever the order (one table lookup per character).
+fn is_nfc_inert(chars: &[char]) -> bool {
+    static INERT: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    let bits = INERT.get_or_init(|| {
+        let mut bits = vec![0u64; 0x2600 / 64];
+        for u in 0..0x2600u32 {
+            if let Some(c) = char::from_u32(u)
+                && unicode_normalization::char::canonical_combining_class(c) == 0
+                && is_nfc_quick(std::iter::once(c)) == unicode_normalization::IsNormalized::Yes
+            {
+                bits[u as usize / 64] |= 1 << (u % 64);
+            }
+        }
+        bits
+    });
+    chars.iter().all(|&c| {
+        let u = c as usize;
+        u < 0x2600 && bits[u / 64] & (1 << (u % 64)) != 0
+    })
 }
 
 fn windows_1252_of_c1(c: char) -> char {
