@@ -197,7 +197,7 @@ fn reencode_line(line: &str, steps: &mut Steps) -> Option<(String, bool)> {
     let mut known_weirdness = None;
     let mut settled = false;
     for _ in 0..MAX_ROUNDS {
-        let round = reencode::best_round(&chars, !changed);
+        let mut round = reencode::best_round(&chars, !changed);
         if round.is_empty() {
             settled = true;
             break;

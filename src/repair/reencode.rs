@@ -19,7 +19,7 @@
 //! a no-break space byte (0xA0) belongs is put back. Never changes ASCII, never panics.
 
 use super::bytemap::{PageMap, candidate_pages, is_lost_byte, may_hold_mojibake_chars, page_map};
-use super::score::weirdness;
+use super::score::{weirdness, weirdness_capped};
 use super::tables::{A_GRAVE_PREFIXED, PAGES, WINDOWS_1252};
 
 /// How a unit was read.
@@ -289,6 +289,8 @@ pub struct Round {
     clusters: Vec<Cluster>,
     /// Weirdness of the line this round makes, when scoring computed it.
     fixed_score: Option<i32>,
+    /// The line this round makes, when scoring already built it.
+    fixed: Option<Vec<char>>,
 }
 
 impl Round {
@@ -298,6 +300,7 @@ impl Round {
             units: Vec::new(),
             clusters: Vec::new(),
             fixed_score: None,
+            fixed: None,
         }
     }
 
@@ -325,12 +328,16 @@ impl Round {
     }
 
     /// Writes `chars` with the accepted repairs applied to `out` (cleared first).
-    pub fn apply_into(&self, chars: &[char], out: &mut Vec<char>) {
+    pub fn apply_into(&mut self, chars: &[char], out: &mut Vec<char>) {
+        if let Some(fixed) = self.fixed.take() {
+            *out = fixed;
+            return;
+        }
         out.clear();
         apply_clusters_into(chars, &self.units, self.clusters.iter(), out);
     }
 
-    fn apply(&self, chars: &[char]) -> Vec<char> {
+    fn apply(mut self, chars: &[char]) -> Vec<char> {
         let mut out = Vec::with_capacity(chars.len());
         self.apply_into(chars, &mut out);
         out
@@ -455,6 +462,8 @@ fn apply_clusters_into<'a>(
     clusters: impl Iterator<Item = &'a Cluster>,
     out: &mut Vec<char>,
 ) {
+    // Each unit puts back at most two characters for the two or more it replaces.
+    out.reserve(chars.len() + 1);
     let mut at = 0;
     for c in clusters {
         out.extend_from_slice(&chars[at..c.start]);
@@ -540,6 +549,7 @@ fn best_round_at(chars: &[char], depth: usize, first: bool) -> Round {
                 units: std::mem::take(&mut page.units),
                 clusters,
                 fixed_score: if whole { page.fixed_score } else { None },
+                fixed: None,
             }
         }
         None => Round::none(),
@@ -564,6 +574,23 @@ struct Found {
     non_ascii: usize,
     /// Weirdness of the line as it is, once computed.
     line_score: Option<i32>,
+}
+
+/// The line's own weirdness reaches `need`; `known` caches the line's exact weirdness, which is
+/// computed only as far as needed (an exact value found on the way is kept).
+fn line_reaches(known: &mut Option<i32>, chars: &[char], need: i32) -> bool {
+    if need <= 0 {
+        // Weirdness is never negative.
+        return true;
+    }
+    if let Some(score) = *known {
+        return score >= need;
+    }
+    let score = weirdness_capped(chars, need);
+    if score < need {
+        *known = Some(score);
+    }
+    score >= need
 }
 
 /// Finds the units of every candidate page. A page that explains every non-ASCII character and
@@ -593,7 +620,8 @@ fn find_units(chars: &[char]) -> Result<Round, Found> {
         let mut covered = 0;
         let mut i = 0;
         while i < chars.len() {
-            if !chars[i].is_ascii()
+            // Only a lead byte starts a unit.
+            if (0xc2..=0xf4).contains(&map.byte(chars[i]))
                 && let Some(u) = match_unit(chars, map, i, page)
             {
                 covered += chars[u.start..u.end]
@@ -619,18 +647,13 @@ fn find_units(chars: &[char]) -> Result<Round, Found> {
             apply_clusters_into(chars, &units, clusters.iter(), &mut fixed);
             let score = weirdness(&fixed);
             fixed_score = Some(score);
-            // Weirdness is never negative: with evidence enough, the line's own score does not
-            // matter.
-            if score == 0
-                && (evidence >= MIN_GAIN
-                    || *found.line_score.get_or_insert_with(|| weirdness(chars)) + evidence
-                        >= MIN_GAIN)
-            {
+            if score == 0 && line_reaches(&mut found.line_score, chars, MIN_GAIN - evidence) {
                 return Ok(Round {
                     page,
                     units,
                     clusters,
                     fixed_score: Some(0),
+                    fixed: Some(fixed),
                 });
             }
         }
@@ -655,20 +678,23 @@ fn score_pages(
 ) -> Option<(usize, Vec<Cluster>)> {
     let (mut before_buf, mut after_buf) = (Vec::new(), Vec::new());
     let (most, non_ascii) = (found.most, found.non_ascii);
+    // Pages to score: those that explain the most, each reading once (two pages that read the
+    // line the same way need scoring once).
+    let contenders: Vec<usize> = (0..found.pages.len())
+        .filter(|&f| {
+            let page = &found.pages[f];
+            page.covered == most
+                && !found.pages[..f]
+                    .iter()
+                    .any(|prev| prev.covered == most && same_reading(&prev.units, &page.units))
+        })
+        .collect();
+    // With one contender only, how much it gains does not matter, only whether it gains enough.
+    let alone = contenders.len() == 1;
     // Best so far: gain, index in `found.pages`, accepted clusters.
     let mut best: Option<(i32, usize, Vec<Cluster>)> = None;
-    for f in 0..found.pages.len() {
+    for f in contenders {
         let (units, covered) = (&found.pages[f].units, found.pages[f].covered);
-        if covered < most {
-            continue;
-        }
-        // Two pages that read the line the same way need scoring once.
-        if found.pages[..f]
-            .iter()
-            .any(|prev| prev.covered == most && same_reading(&prev.units, units))
-        {
-            continue;
-        }
         let consistent = covered == non_ascii;
         // A line mostly made of correct non-ASCII letters is not a mojibake line: ask more of
         // the few sequences found in it.
@@ -684,11 +710,16 @@ fn score_pages(
             // Every non-ASCII character of the line belongs to a sequence: the line is judged
             // as a whole.
             let evidence: i32 = clusters.iter().map(|c| c.chain - c.cost).sum();
-            let before = *found.line_score.get_or_insert_with(|| weirdness(chars)) + evidence;
             let mut after = match found.pages[f].fixed_score {
                 Some(score) => score,
                 None => weirdness(&apply_clusters(chars, units, clusters.iter())),
             };
+            if alone && line_reaches(&mut found.line_score, chars, MIN_GAIN - evidence + after) {
+                // Gains enough, and nothing to compare the gain with.
+                best = Some((MIN_GAIN, f, clusters));
+                continue;
+            }
+            let before = *found.line_score.get_or_insert_with(|| weirdness(chars)) + evidence;
             if depth > 0 && before - after < MIN_GAIN && after > 0 {
                 let fixed = apply_clusters(chars, units, clusters.iter());
                 if may_hold_mojibake_chars(&fixed) {

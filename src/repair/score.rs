@@ -503,6 +503,12 @@ const NO_INFO: Info = Info {
 /// Weirdness of `run`: rare characters plus odd neighbours. `run` includes its context
 /// characters (one each side where there is one).
 pub fn weirdness(run: &[char]) -> i32 {
+    weirdness_capped(run, i32::MAX)
+}
+
+/// [`weirdness`] of `run`, or `cap` as soon as the score reaches `cap` (every term counts up,
+/// so the rest of the run cannot bring it back): below `cap` the value is exact.
+pub fn weirdness_capped(run: &[char], cap: i32) -> i32 {
     let n = run.len();
     if n == 0 {
         return 0;
@@ -519,6 +525,9 @@ pub fn weirdness(run: &[char]) -> i32 {
         // Every rule needs a non-ASCII character within two places: ASCII stretches are skipped.
         if !(cur.ascii && nx.ascii && p1.ascii && p2.ascii) {
             total += weirdness_at(t, run, i, p2, p1, cur, nx);
+            if total >= cap {
+                return cap;
+            }
         }
         (p2, p1, cur) = (p1, cur, nx);
     }
