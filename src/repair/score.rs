@@ -144,7 +144,8 @@ fn is_upper(k: Class) -> bool {
     matches!(k, Class::AsciiUpper | Class::Upper)
 }
 
-fn rarity_of(c: char) -> i32 {
+/// How rare `c` (of class `class`) is in real text on its own.
+fn rarity_in_class(c: char, class: Class) -> i32 {
     let u = c as u32;
     match u {
         0x80..=0x9f => 4,
@@ -169,7 +170,7 @@ fn rarity_of(c: char) -> i32 {
         // Armenian, Syriac, Thaana, NKo, Samaritan; superscript and subscript digits.
         0x530..=0x58f | 0x2070..=0x209f => 2,
         0x700..=0x83f => 2,
-        _ => match classify(c) {
+        _ => match class {
             Class::Box => 0,
             Class::Symbol => match c {
                 '©' | '®' | '™' | '§' | '•' | '´' | '\u{ad}' | '¬' => 0,
@@ -393,7 +394,7 @@ fn build_tables() -> Tables {
                 Info {
                     class,
                     ascii: c.is_ascii(),
-                    rarity: rarity_of(c) as i8,
+                    rarity: rarity_in_class(c, class) as i8,
                     key: key_of(class, c),
                 }
             }
@@ -466,7 +467,7 @@ fn high_info(t: &Tables, c: char) -> Info {
                     Info {
                         class,
                         ascii: false,
-                        rarity: rarity_of(c) as i8,
+                        rarity: rarity_in_class(c, class) as i8,
                         key: t.high_key[class as usize],
                     }
                 }
