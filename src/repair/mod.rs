@@ -10,6 +10,8 @@
 //! unchanged; that matters more than catching the last rare kind of damage, so a fix is kept only
 //! when `score.rs` finds the result clearly less weird than the input. Each round picks the code
 //! page that explains the damage best; rounds repeat (at most [`MAX_ROUNDS`]) for double damage.
+//! `fix` is idempotent: a line is passed again when a step after re-encoding (C1 controls, NFC)
+//! left something an earlier step would change.
 //!
 //! Fast path: a line without a character that could start a mojibake sequence (most lines: ASCII,
 //! or ordinary accented or non-Latin text) is checked with one table lookup per character and

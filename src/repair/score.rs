@@ -7,7 +7,14 @@
 //!
 //! The idea is ftfy's (character classes that almost never sit side by side in real text); the
 //! classes, pairs and weights here are our own, written for this crate. Never looks at more than
-//! the run it is given, never allocates.
+//! the run it is given.
+//!
+//! Speed: the rules are written plainly in `classify`, `rarity_in_class` and `pair_cost`, and
+//! evaluated through tables built from them once: each character's class, rarity and "pair key"
+//! (the features `pair_cost` looks at), and the cost of every pair of keys, so that scoring is
+//! a few lookups per character in one pass. Characters at or above U+2600 are classified in
+//! blocks of 256 on first use (the only allocation, once per block). A property test checks the
+//! tables against the plain rules.
 
 /// What kind of character this is, as far as mojibake detection cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
