@@ -8,7 +8,8 @@
 //! Windows-1252, Windows-1257 or Windows-1251 (rotating), as a broken scraper would.
 //!
 //! Run: `cargo bench --bench repair` (add `-- damaged` to run only the inputs whose name
-//! contains that word).
+//! contains that word). With `REPAIR_BENCH_DUMP=DIR` set, the inputs are written to `DIR` (one
+//! `.txt` file each) instead of timed, to profile `newsclean fix` on exactly the same text.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -35,6 +36,12 @@ fn main() {
         ("heavily damaged", &damaged),
     ] {
         if only.as_ref().is_some_and(|o| !name.contains(o.as_str())) {
+            continue;
+        }
+        if let Some(dir) = std::env::var_os("REPAIR_BENCH_DUMP") {
+            let path = std::path::Path::new(&dir).join(format!("{}.txt", name.replace(' ', "_")));
+            std::fs::write(&path, text.as_bytes())
+                .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
             continue;
         }
         let (wall, cpu) = measure(text, &opts);

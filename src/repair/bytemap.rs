@@ -44,10 +44,11 @@ struct Masks {
 }
 
 struct Tables {
-    /// Per page: character slot -> byte (0 = the page cannot produce this character).
-    enc: Vec<[u8; SLOTS]>,
-    /// Per page: the bytes 0x80..=0xBF a decoder may have dropped.
-    lost: Vec<Vec<u8>>,
+    /// Per page: character slot -> byte (0 = the page cannot produce this character). Slots
+    /// below 0x80 are ASCII (the byte is the character), slot [`NO_SLOT`] gives 0.
+    enc: Vec<[u8; SLOTS + 1]>,
+    /// Per page: bit b - 0x80 set for each byte 0x80..=0xBF a decoder may have dropped.
+    lost: Vec<u64>,
     /// Per slot: LEAD / CONT / LEAD2 over all pages.
     flags: [u8; SLOTS],
     /// Per slot: the four page masks below, side by side (one cache line per lookup).
@@ -75,7 +76,10 @@ fn build_tables() -> Tables {
     let mut lead2_pages = [0u16; SLOTS];
     let mut short_pages = [0u16; SLOTS];
     for (p, page) in PAGES.iter().enumerate() {
-        let mut map = [0u8; SLOTS];
+        let mut map = [0u8; SLOTS + 1];
+        for (b, slot) in map.iter_mut().enumerate().take(0x80) {
+            *slot = b as u8;
+        }
         let defined = |b: usize| {
             let u = page.high[b - 0x80];
             u != 0 && !(0x80..0xa0).contains(&u)
@@ -109,15 +113,15 @@ fn build_tables() -> Tables {
                 *slot = b as u8;
             }
         }
-        let mut dropped = Vec::new();
+        let mut dropped = 0u64;
         for b in 0x80..0xc0usize {
             let cp1252_undefined = b < 0xa0 && WINDOWS_1252[b - 0x80] == 0;
             if !defined(b) || cp1252_undefined {
-                dropped.push(b as u8);
+                dropped |= 1 << (b - 0x80);
             }
         }
         let nbsp_at_a0 = page.high[0x20] == 0xa0;
-        for (s, &b) in map.iter().enumerate() {
+        for (s, &b) in map.iter().enumerate().take(SLOTS) {
             let bit = 1u16 << p;
             match b {
                 0xc2..=0xdf if nbsp_at_a0 => {
@@ -172,20 +176,38 @@ pub fn char_flags(c: char) -> u8 {
     }
 }
 
-/// The byte `c` maps back to in page `page` (0 = none).
-pub fn enc(page: usize, c: char) -> u8 {
-    if c.is_ascii() {
-        return c as u8;
-    }
-    match slot(c) {
-        Some(s) => tables().enc[page][s],
-        None => 0,
+/// Slot of a character no page produces.
+const NO_SLOT: usize = SLOTS;
+
+/// A code page's byte map: [`PageMap::byte`] is the byte a character maps back to.
+#[derive(Clone, Copy)]
+pub struct PageMap(&'static [u8; SLOTS + 1]);
+
+impl PageMap {
+    /// The byte `c` maps back to (0 = none), as [`enc`] gives it.
+    #[inline]
+    pub fn byte(self, c: char) -> u8 {
+        if c.is_ascii() {
+            return c as u8;
+        }
+        self.0[slot(c).unwrap_or(NO_SLOT)]
     }
 }
 
-/// The bytes 0x80..=0xBF a decoder may have dropped in page `page`.
-pub fn lost_bytes(page: usize) -> &'static [u8] {
-    &tables().lost[page]
+/// The byte map of page `page`.
+pub fn page_map(page: usize) -> PageMap {
+    PageMap(&tables().enc[page])
+}
+
+/// The byte `c` maps back to in page `page` (0 = none).
+#[cfg(test)]
+pub fn enc(page: usize, c: char) -> u8 {
+    page_map(page).byte(c)
+}
+
+/// Byte `b` may have been dropped by a decoder in page `page` (bytes 0x80..=0xBF only).
+pub fn is_lost_byte(page: usize, b: u8) -> bool {
+    (0x80..0xc0).contains(&b) && tables().lost[page] & (1u64 << (b - 0x80)) != 0
 }
 
 /// Pages in which some pair of neighbours in `chars` could start a UTF-8 sequence.

@@ -10,6 +10,8 @@
 //! unchanged; that matters more than catching the last rare kind of damage, so a fix is kept only
 //! when `score.rs` finds the result clearly less weird than the input. Each round picks the code
 //! page that explains the damage best; rounds repeat (at most [`MAX_ROUNDS`]) for double damage.
+//! `fix` is idempotent: a line is passed again when a step after re-encoding (C1 controls, NFC)
+//! left something an earlier step would change.
 //!
 //! Fast path: a line without a character that could start a mojibake sequence (most lines: ASCII,
 //! or ordinary accented or non-Latin text) is checked with one table lookup per character and
@@ -109,12 +111,38 @@ fn split_line_end(piece: &str) -> (&str, &str) {
     piece.split_at(cut)
 }
 
+/// Passes over one line at most: a pass that repairs something may leave text a further pass
+/// would change (a C1 control replaced next to a damaged run, `&amp;amp;`, a byte-order mark
+/// decoded from mojibake); the line is passed again until nothing changes, so that fixing fixed
+/// text changes nothing.
+const MAX_PASSES: usize = 4;
+
 fn fix_line<'a>(line: &'a str, opts: &RepairOptions, steps: &mut Steps) -> Cow<'a, str> {
     let mut cur: Cow<'a, str> = Cow::Borrowed(line);
+    for _ in 0..MAX_PASSES {
+        let (next, again) = fix_pass(&cur, opts, steps);
+        let Some(next) = next else {
+            break;
+        };
+        cur = Cow::Owned(next);
+        if !again {
+            break;
+        }
+    }
+    cur
+}
+
+/// One pass of every step over a line: the new line if anything changed, and whether a further
+/// pass might change it again (otherwise it is known to leave it alone).
+fn fix_pass(line: &str, opts: &RepairOptions, steps: &mut Steps) -> (Option<String>, bool) {
+    let mut cur: Cow<'_, str> = Cow::Borrowed(line);
+    let mut again = false;
     if opts.decode_entities
         && cur.contains('&')
         && let Some(decoded) = decode_entities(&cur, steps)
     {
+        // `&amp;lt;` leaves `&lt;`.
+        again |= decoded.contains('&');
         cur = Cow::Owned(decoded);
     }
     if !cur.is_ascii() {
@@ -126,50 +154,67 @@ fn fix_line<'a>(line: &'a str, opts: &RepairOptions, steps: &mut Steps) -> Cow<'
         }
         let mut reencoded = false;
         if found & bytemap::SUSPECT != 0
-            && let Some(fixed) = reencode_line(&cur, steps)
+            && let Some((fixed, settled)) = reencode_line(&cur, steps)
         {
+            again |= !settled;
             cur = Cow::Owned(fixed);
             reencoded = true;
         }
         if (reencoded || found & bytemap::HAS_C1 != 0)
             && let Some(fixed) = replace_c1(&cur, steps)
         {
+            // What the C1 controls became may complete a damaged run.
+            again = true;
             cur = Cow::Owned(fixed);
         }
     }
     if opts.fold_width
         && let Some(folded) = fold_width(&cur, steps)
     {
+        again = true;
         cur = Cow::Owned(folded);
     }
     if opts.straighten_quotes
         && let Some(straight) = straighten_quotes(&cur, steps)
     {
+        again = true;
         cur = Cow::Owned(straight);
     }
-    cur
+    match cur {
+        Cow::Borrowed(_) => (None, false),
+        Cow::Owned(s) => (Some(s), again),
+    }
 }
 
 /// Re-encodes the damaged runs of one line, round after round, then puts the line in NFC.
-fn reencode_line(line: &str, steps: &mut Steps) -> Option<String> {
-    let mut chars: Vec<char> = line.chars().collect();
+/// Also says whether the result is settled: the last round found nothing more to do (or no
+/// suspect pair is left), and NFC changed nothing, so another call would leave it alone.
+fn reencode_line(line: &str, steps: &mut Steps) -> Option<(String, bool)> {
+    let mut chars: Vec<char> = Vec::with_capacity(line.len());
+    chars.extend(line.chars());
+    let mut next: Vec<char> = Vec::with_capacity(chars.len());
     let mut done = Steps::default();
     let mut changed = false;
+    // Weirdness of `chars` when the last round's scoring computed it.
+    let mut known_weirdness = None;
+    let mut settled = false;
     for _ in 0..MAX_ROUNDS {
-        let reps = reencode::best_round(&chars);
-        if reps.is_empty() {
+        let mut round = reencode::best_round(&chars, !changed);
+        if round.is_empty() {
+            settled = true;
             break;
         }
         let mut counts: Vec<(reencode::ActionKey, usize)> = Vec::new();
-        for rep in &reps {
-            rep.count_actions(&mut counts);
-        }
+        round.count_actions(&mut counts);
         for (key, n) in counts {
-            done.add(&reencode::action_name(key), n);
+            done.add(reencode::action_name(key), n);
         }
-        chars = reencode::apply(&chars, &reps);
+        known_weirdness = round.fixed_weirdness();
+        round.apply_into(&chars, &mut next);
+        std::mem::swap(&mut chars, &mut next);
         changed = true;
         if !bytemap::may_hold_mojibake_chars(&chars) {
+            settled = true;
             break;
         }
     }
@@ -179,23 +224,56 @@ fn reencode_line(line: &str, steps: &mut Steps) -> Option<String> {
     // A "repair" that leaves a line still full of odd characters was a misreading of a hopeless
     // garble: keep the line as it was.
     // (C1 controls count as the Windows-1252 characters the next step makes of them.)
-    let settled: Vec<char> = chars.iter().map(|&c| windows_1252_of_c1(c)).collect();
-    let left = score::weirdness(&settled);
+    let left = if chars.iter().any(|c| ('\u{80}'..='\u{9f}').contains(c)) {
+        next.clear();
+        next.extend(chars.iter().map(|&c| windows_1252_of_c1(c)));
+        score::weirdness(&next)
+    } else {
+        known_weirdness.unwrap_or_else(|| score::weirdness(&chars))
+    };
     if left >= 4 && left * 4 > chars.len() as i32 {
         return None;
     }
     for step in done.0 {
         steps.add(&step.action, step.count);
     }
-    let fixed: String = chars.into_iter().collect();
-    if is_nfc_quick(fixed.chars()) == unicode_normalization::IsNormalized::Yes {
-        return Some(fixed);
+    let mut fixed = String::with_capacity(chars.iter().map(|c| c.len_utf8()).sum());
+    fixed.extend(chars.iter());
+    // Decoding may have made a byte-order mark or a zero-width space for the next pass.
+    settled &= !chars.iter().any(|&c| matches!(c, '\u{feff}' | '\u{200b}'));
+    if is_nfc_inert(&chars)
+        || is_nfc_quick(fixed.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        return Some((fixed, settled));
     }
     let nfc: String = fixed.nfc().collect();
     if nfc != fixed {
         steps.add("normalize nfc", 1);
+        settled = false;
     }
-    Some(nfc)
+    Some((nfc, settled))
+}
+
+/// Every character is below U+2600, has canonical combining class 0 and is "yes" in NFC's
+/// quick check: such a text is in NFC whatever the order (one table lookup per character).
+fn is_nfc_inert(chars: &[char]) -> bool {
+    static INERT: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    let bits = INERT.get_or_init(|| {
+        let mut bits = vec![0u64; 0x2600 / 64];
+        for u in 0..0x2600u32 {
+            if let Some(c) = char::from_u32(u)
+                && unicode_normalization::char::canonical_combining_class(c) == 0
+                && is_nfc_quick(std::iter::once(c)) == unicode_normalization::IsNormalized::Yes
+            {
+                bits[u as usize / 64] |= 1 << (u % 64);
+            }
+        }
+        bits
+    });
+    chars.iter().all(|&c| {
+        let u = c as usize;
+        u < 0x2600 && bits[u / 64] & (1 << (u % 64)) != 0
+    })
 }
 
 fn windows_1252_of_c1(c: char) -> char {
@@ -209,29 +287,33 @@ fn windows_1252_of_c1(c: char) -> char {
 }
 
 /// Removes byte-order marks inside text, and zero-width spaces next to ASCII or at a line end
-/// (in Thai or Khmer a zero-width space between letters is a word break and stays).
+/// (in Thai or Khmer a zero-width space between letters is a word break and stays). A run of
+/// zero-width spaces goes or stays as a whole, judged by what stands on each side of the run
+/// once the byte-order marks are gone, so that a second call finds nothing more to remove.
 fn remove_invisible(line: &str, steps: &mut Steps) -> Option<String> {
     if !line.contains(['\u{feff}', '\u{200b}']) {
         return None;
     }
-    let chars: Vec<char> = line.chars().collect();
+    let boms = line.matches('\u{feff}').count();
+    let chars: Vec<char> = line.chars().filter(|&c| c != '\u{feff}').collect();
     let mut out = String::with_capacity(line.len());
-    let (mut boms, mut zws) = (0, 0);
-    for (i, &c) in chars.iter().enumerate() {
-        match c {
-            '\u{feff}' => boms += 1,
-            '\u{200b}' => {
-                let prev = i.checked_sub(1).map(|p| chars[p]);
-                let next = chars.get(i + 1).copied();
-                let plain = |c: Option<char>| c.is_none_or(|c| c.is_ascii() || c.is_whitespace());
-                if plain(prev) || plain(next) {
-                    zws += 1;
-                } else {
-                    out.push(c);
-                }
-            }
-            _ => out.push(c),
+    let mut zws = 0;
+    let plain = |c: Option<&char>| c.is_none_or(|c| c.is_ascii() || c.is_whitespace());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != '\u{200b}' {
+            out.push(chars[i]);
+            i += 1;
+            continue;
         }
+        let end = i + chars[i..].iter().take_while(|&&c| c == '\u{200b}').count();
+        let prev = i.checked_sub(1).and_then(|p| chars.get(p));
+        if plain(prev) || plain(chars.get(end)) {
+            zws += end - i;
+        } else {
+            out.extend(&chars[i..end]);
+        }
+        i = end;
     }
     steps.add("remove byte-order mark", boms);
     steps.add("remove zero-width space", zws);
@@ -300,7 +382,8 @@ fn parse_entity(s: &str) -> Option<(char, usize)> {
             None => num.parse::<u32>().ok()?,
         };
         let c = match value {
-            0 => return None,
+            // NUL, and line breaks: a break inside a line would split it the next time.
+            0 | 0x0a | 0x0d => return None,
             0x80..=0x9f => {
                 let u = tables::WINDOWS_1252[value as usize - 0x80];
                 if u == 0 { value } else { u32::from(u) }
@@ -453,6 +536,27 @@ mod tests {
     }
 
     #[test]
+    fn issue_3_fuzz_c1_controls_before_an_entity_settle_in_one_call() {
+        // Found by the fuzz target: the C1 controls became Windows-1252 signs after the
+        // re-encoding step had looked at the line, and a second call repaired them further.
+        let once = fixed("\u{96}\u{86}&Aacute;?");
+        assert_eq!(fixed(&once), once);
+    }
+
+    #[test]
+    fn double_escaped_entity_is_decoded_fully() {
+        assert_eq!(fixed("caf&amp;eacute; au lait"), "café au lait");
+    }
+
+    #[test]
+    fn zero_width_spaces_go_as_a_run_and_line_breaks_stay_entities() {
+        assert_eq!(fixed("é\u{200b}\u{200b}a"), "éa");
+        assert_eq!(fixed("a\u{feff}\u{200b}é"), "aé");
+        assert_eq!(fixed("ไทย\u{200b}\u{200b}ภาษา"), "ไทย\u{200b}\u{200b}ภาษา");
+        assert_eq!(fixed("one&#10;two"), "one&#10;two");
+    }
+
+    #[test]
     fn options_that_change_correct_text_are_off_by_default() {
         let text = "“Ｈｉ” she said";
         assert_eq!(fixed(text), text);
@@ -479,7 +583,7 @@ mod tests {
 
         /// Characters mojibake is made of, plus ASCII and a few of every script.
         fn mojibake_prone() -> impl Strategy<Value = String> {
-            let pool: Vec<char> = "aeiosnt ,.'\"ÃÂâ€™œ”“–—©®°±²³´µ¶·¸¹º»¼½¾¿ÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßàáäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿŠšŽžŒŸƒˆ˜\u{81}\u{8d}\u{9d}\u{a0}ĀāĒēĪīŪūРСВГПрсвгпіїІЇ├┤┐└┬┴─│╨╤ΞΟΓΒ√∂≈≠≤≥◊ﬁ\u{fffd}?&#;"
+            let pool: Vec<char> = "aeiosnt ,.'\"ÃÂâ€™œ”“–—©®°±²³´µ¶·¸¹º»¼½¾¿ÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßàáäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿŠšŽžŒŸƒˆ˜\u{81}\u{8d}\u{9d}\u{a0}ĀāĒēĪīŪūРСВГПрсвгпіїІЇ├┤┐└┬┴─│╨╤ΞΟΓΒ√∂≈≠≤≥◊ﬁ\u{fffd}?&#;mp\u{feff}\u{200b}"
                 .chars()
                 .collect();
             proptest::collection::vec(proptest::sample::select(pool), 0..40)

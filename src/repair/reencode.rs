@@ -6,8 +6,11 @@
 //! those bytes form a complete UTF-8 sequence, that sequence is a candidate ("unit"). Adjacent
 //! units form a cluster; a cluster is replaced only when the text it becomes is less weird
 //! (`score::weirdness`) than the text it is, and by a clear margin when the line also holds
-//! non-ASCII text that no unit explains (a clean line with one damaged quote). The code page whose
-//! accepted clusters gain most wins the round; the caller repeats rounds for double damage.
+//! non-ASCII text that no unit explains (a clean line with one damaged quote). In such a line a
+//! lone two-character sequence is not enough on its own (`DrÃ¥ber` next to a correct dash: one
+//! pair is weak evidence, and other pages read it differently), until an earlier round has shown
+//! the line damaged. The code page whose accepted clusters gain most wins the round; the caller
+//! repeats rounds for double damage.
 //!
 //! "Sloppy" forms: a C1 control (U+0080..U+009F) maps back to its own byte in every page, and a
 //! byte a page leaves undefined may show as the Windows-1252 character of that byte, so the round
@@ -15,8 +18,8 @@
 //! inferred when the sequence must have been a quotation mark or a dash; a space that stands where
 //! a no-break space byte (0xA0) belongs is put back. Never changes ASCII, never panics.
 
-use super::bytemap::{candidate_pages, enc, lost_bytes, may_hold_mojibake_chars};
-use super::score::weirdness;
+use super::bytemap::{PageMap, candidate_pages, is_lost_byte, may_hold_mojibake_chars, page_map};
+use super::score::{weirdness, weirdness_capped};
 use super::tables::{A_GRAVE_PREFIXED, PAGES, WINDOWS_1252};
 
 /// How a unit was read.
@@ -71,29 +74,33 @@ fn cont_range(b0: u8, k: usize) -> (u8, u8) {
     }
 }
 
+/// The character of one complete UTF-8 sequence (`None` when `bytes` is not exactly one valid
+/// sequence: wrong length, bad continuation, overlong form, surrogate, beyond U+10FFFF).
 fn decode_utf8(bytes: &[u8]) -> Option<char> {
-    std::str::from_utf8(bytes).ok()?.chars().next()
+    let (&b0, rest) = bytes.split_first()?;
+    let (need, init) = match b0 {
+        0xc2..=0xdf => (1, u32::from(b0 & 0x1f)),
+        0xe0..=0xef => (2, u32::from(b0 & 0x0f)),
+        0xf0..=0xf4 => (3, u32::from(b0 & 0x07)),
+        _ => return None,
+    };
+    if rest.len() != need {
+        return None;
+    }
+    let mut cp = init;
+    for (k, &b) in rest.iter().enumerate() {
+        let (lo, hi) = cont_range(b0, k);
+        if b < lo || b > hi {
+            return None;
+        }
+        cp = (cp << 6) | u32::from(b & 0x3f);
+    }
+    char::from_u32(cp)
 }
 
-/// The character a dropped last byte must have made, from what it sits between.
+/// The character a dropped last byte must have made, from what it sits between: the first
+/// wanted character whose UTF-8 form is `prefix` plus one byte the page may have dropped.
 fn infer_lost(page: usize, prefix: &[u8], prev: Option<char>, next: Option<char>) -> Option<char> {
-    let mut found = ['\0'; 64];
-    let mut n = 0;
-    let k = prefix.len() - 1;
-    let (lo, hi) = cont_range(prefix[0], k);
-    let mut bytes = [0u8; 4];
-    bytes[..prefix.len()].copy_from_slice(prefix);
-    for &x in lost_bytes(page) {
-        if x < lo || x > hi || n == found.len() {
-            continue;
-        }
-        bytes[prefix.len()] = x;
-        if let Some(c) = decode_utf8(&bytes[..=prefix.len()]) {
-            found[n] = c;
-            n += 1;
-        }
-    }
-    let found = &found[..n];
     let before_gap = prev.is_none_or(|c| c.is_whitespace());
     let after_gap = next.is_none_or(|c| c.is_whitespace() || ".,;:!?)]".contains(c));
     let wanted: &[char] = if !before_gap && after_gap {
@@ -103,13 +110,22 @@ fn infer_lost(page: usize, prefix: &[u8], prev: Option<char>, next: Option<char>
     } else {
         &['–', '—', '…']
     };
-    wanted.iter().copied().find(|w| found.contains(w))
+    let (lo, hi) = cont_range(prefix[0], prefix.len() - 1);
+    wanted.iter().copied().find(|w| {
+        let mut buf = [0u8; 4];
+        let bytes = w.encode_utf8(&mut buf).as_bytes();
+        let Some((&last, head)) = bytes.split_last() else {
+            return false;
+        };
+        head == prefix && (lo..=hi).contains(&last) && is_lost_byte(page, last)
+    })
 }
 
-fn match_unit(chars: &[char], i: usize, page: usize) -> Option<Unit> {
-    let b0 = enc(page, chars[i]);
+/// The unit starting at `i` in page `page` (whose byte map is `map`), if any.
+fn match_unit(chars: &[char], map: PageMap, i: usize, page: usize) -> Option<Unit> {
+    let b0 = map.byte(chars[i]);
     if b0 == 0xed
-        && let Some(u) = match_cesu(chars, i, page)
+        && let Some(u) = match_cesu(chars, map, i)
     {
         return Some(u);
     }
@@ -133,7 +149,7 @@ fn match_unit(chars: &[char], i: usize, page: usize) -> Option<Unit> {
             }
             return None;
         };
-        let b = enc(page, c);
+        let b = map.byte(c);
         if (lo..=hi).contains(&b) {
             latin1 |= (0x80..0xa0).contains(&(c as u32));
             buf[len] = b;
@@ -146,7 +162,7 @@ fn match_unit(chars: &[char], i: usize, page: usize) -> Option<Unit> {
             let mut end = j + 1;
             for _ in k + 1..need {
                 match chars.get(end) {
-                    Some(&c) if (0x80..=0xbf).contains(&enc(page, c)) => end += 1,
+                    Some(&c) if (0x80..=0xbf).contains(&map.byte(c)) => end += 1,
                     _ => break,
                 }
             }
@@ -195,7 +211,11 @@ fn match_unit(chars: &[char], i: usize, page: usize) -> Option<Unit> {
             .get(j + word_len)
             .is_none_or(|c| !matches!(c, '\'' | '’' | '-'));
         let word_start = i == 0 || !chars[i - 1].is_alphabetic();
-        space_after = !(word_start && word_ends && A_GRAVE_PREFIXED.contains(&word.as_str()));
+        let contraction = word_start && word_ends && A_GRAVE_PREFIXED.contains(&word.as_str());
+        // Letters without a vowel are no word of their own: they end the word the `à` is in
+        // (Vietnamese "Thành", "hàng"), and the space was the no-break space byte alone.
+        let word_tail = !word_start && word_ends && is_vowelless(&word);
+        space_after = !(contraction || word_tail);
     }
     Some(Unit {
         start: i,
@@ -207,12 +227,20 @@ fn match_unit(chars: &[char], i: usize, page: usize) -> Option<Unit> {
     })
 }
 
+/// `word` is one or more ASCII consonants (no `a e i o u y`).
+fn is_vowelless(word: &str) -> bool {
+    !word.is_empty()
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() && !b"aeiouy".contains(&b))
+}
+
 /// A surrogate pair written as two three-byte sequences (CESU-8), as some emoji arrive.
-fn match_cesu(chars: &[char], i: usize, page: usize) -> Option<Unit> {
+fn match_cesu(chars: &[char], map: PageMap, i: usize) -> Option<Unit> {
     let six = chars.get(i..i + 6)?;
     let mut b = [0u8; 6];
     for (slot, &c) in b.iter_mut().zip(six) {
-        *slot = enc(page, c);
+        *slot = map.byte(c);
     }
     let ok = b[0] == 0xed
         && (0xa0..=0xaf).contains(&b[1])
@@ -250,40 +278,92 @@ fn as_c1_fixed(c: char) -> char {
     c
 }
 
-/// One accepted replacement: chars `start..end` become `text`; `actions` names what was done.
-#[derive(Debug, Clone)]
-pub struct Replacement {
-    /// First character replaced.
-    pub start: usize,
-    /// One past the last character replaced.
-    pub end: usize,
-    /// The new text.
-    pub text: String,
-    /// Code page of the round.
-    page: usize,
-    /// One entry per repaired sequence: how it was read.
-    units: Vec<(Kind, bool, char)>,
-}
-
 /// What one repaired sequence was, for its step name: page, reading, Latin-1, no-break space.
 pub type ActionKey = (usize, Kind, bool, bool);
 
-impl Replacement {
-    /// Adds the step keys of this replacement to `counts`.
+/// The repairs accepted in one round: clusters of units, all of one code page.
+pub struct Round {
+    page: usize,
+    units: Vec<Unit>,
+    /// Accepted clusters, in line order, not overlapping.
+    clusters: Vec<Cluster>,
+    /// Weirdness of the line this round makes, when scoring computed it.
+    fixed_score: Option<i32>,
+    /// The line this round makes, when scoring already built it.
+    fixed: Option<Vec<char>>,
+}
+
+impl Round {
+    fn none() -> Round {
+        Round {
+            page: 0,
+            units: Vec::new(),
+            clusters: Vec::new(),
+            fixed_score: None,
+            fixed: None,
+        }
+    }
+
+    /// Weirdness of the line with this round applied, when already known.
+    pub fn fixed_weirdness(&self) -> Option<i32> {
+        self.fixed_score
+    }
+
+    /// Nothing was accepted.
+    pub fn is_empty(&self) -> bool {
+        self.clusters.is_empty()
+    }
+
+    /// Adds the step keys of the repaired sequences to `counts`.
     pub fn count_actions(&self, counts: &mut Vec<(ActionKey, usize)>) {
-        for &(kind, latin1, out) in &self.units {
-            let key = (self.page, kind, latin1, out == '\u{a0}');
-            match counts.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((key, 1)),
+        for c in &self.clusters {
+            for u in &self.units[c.first..c.last] {
+                let key = (self.page, u.kind, u.latin1, u.out == '\u{a0}');
+                match counts.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((key, 1)),
+                }
             }
         }
+    }
+
+    /// Writes `chars` with the accepted repairs applied to `out` (cleared first).
+    pub fn apply_into(&mut self, chars: &[char], out: &mut Vec<char>) {
+        if let Some(fixed) = self.fixed.take() {
+            *out = fixed;
+            return;
+        }
+        out.clear();
+        apply_clusters_into(chars, &self.units, self.clusters.iter(), out);
+    }
+
+    fn apply(mut self, chars: &[char]) -> Vec<char> {
+        let mut out = Vec::with_capacity(chars.len());
+        self.apply_into(chars, &mut out);
+        out
     }
 }
 
 /// The step name of a repaired sequence.
-pub fn action_name((page, kind, latin1, nbsp): ActionKey) -> String {
-    unit_action(page, kind, latin1, if nbsp { '\u{a0}' } else { 'x' })
+pub fn action_name((page, kind, latin1, nbsp): ActionKey) -> &'static str {
+    static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    const KINDS: [Kind; 4] = [Kind::Plain, Kind::SpaceAsNbsp, Kind::LostByte, Kind::Lossy];
+    if nbsp {
+        return "restore no-break space";
+    }
+    let names = NAMES.get_or_init(|| {
+        let mut names = Vec::new();
+        for page in 0..PAGES.len() {
+            for kind in KINDS {
+                for latin1 in [false, true] {
+                    names.push(unit_action(page, kind, latin1, 'x'));
+                }
+            }
+        }
+        names
+    });
+    let k = KINDS.iter().position(|&k| k == kind).unwrap_or(0);
+    &names[(page * KINDS.len() + k) * 2 + usize::from(latin1)]
 }
 
 fn unit_action(page: usize, kind: Kind, latin1: bool, out: char) -> String {
@@ -306,22 +386,11 @@ const MIN_GAIN: i32 = 2;
 /// Characters of context on each side of a cluster when it is scored.
 const CONTEXT: usize = 2;
 
-/// Applies replacements (sorted, not overlapping) to `chars`.
-pub fn apply(chars: &[char], reps: &[Replacement]) -> Vec<char> {
-    let mut next = Vec::with_capacity(chars.len());
-    let mut at = 0;
-    for rep in reps {
-        next.extend_from_slice(&chars[at..rep.start]);
-        next.extend(rep.text.chars());
-        at = rep.end;
-    }
-    next.extend_from_slice(&chars[at..]);
-    next
-}
-
 /// Finds the accepted replacements of one round on `chars` for the best code page.
-pub fn best_round(chars: &[char]) -> Vec<Replacement> {
-    best_round_at(chars, 1)
+/// `first`: no earlier round repaired anything in this line (so the line has shown no damage
+/// yet, and a lone weak sequence is not acted on).
+pub fn best_round(chars: &[char], first: bool) -> Round {
+    best_round_at(chars, 1, first)
 }
 
 /// Adjacent units of one page: one replacement, with its evidence.
@@ -386,6 +455,24 @@ fn push_units(out: &mut Vec<char>, units: &[Unit]) {
     }
 }
 
+/// Appends `chars` with the given clusters replaced by what their units decode to.
+fn apply_clusters_into<'a>(
+    chars: &[char],
+    units: &[Unit],
+    clusters: impl Iterator<Item = &'a Cluster>,
+    out: &mut Vec<char>,
+) {
+    // Each unit puts back at most two characters for the two or more it replaces.
+    out.reserve(chars.len() + 1);
+    let mut at = 0;
+    for c in clusters {
+        out.extend_from_slice(&chars[at..c.start]);
+        push_units(out, &units[c.first..c.last]);
+        at = c.end;
+    }
+    out.extend_from_slice(&chars[at..]);
+}
+
 /// `chars` with the given clusters replaced by what their units decode to.
 fn apply_clusters<'a>(
     chars: &[char],
@@ -393,13 +480,7 @@ fn apply_clusters<'a>(
     clusters: impl Iterator<Item = &'a Cluster>,
 ) -> Vec<char> {
     let mut next = Vec::with_capacity(chars.len());
-    let mut at = 0;
-    for c in clusters {
-        next.extend_from_slice(&chars[at..c.start]);
-        push_units(&mut next, &units[c.first..c.last]);
-        at = c.end;
-    }
-    next.extend_from_slice(&chars[at..]);
+    apply_clusters_into(chars, units, clusters, &mut next);
     next
 }
 
@@ -441,42 +522,112 @@ fn cluster_gain(
         && may_hold_mojibake_chars(inner)
     {
         // Double damage: judge the result by what one more round would make of it.
-        let again = apply(after, &best_round_at(after, depth - 1));
+        let again = best_round_at(after, depth - 1, false).apply(after);
         after_score = after_score.min(weirdness(&again));
     }
     before_score - after_score
 }
 
-fn best_round_at(chars: &[char], depth: usize) -> Vec<Replacement> {
+fn best_round_at(chars: &[char], depth: usize, first: bool) -> Round {
+    let mut found = match find_units(chars) {
+        Ok(round) => return round,
+        Err(found) => found,
+    };
     // Look-ahead is dear: try without it first, and only if nothing convinced, with it.
-    let plain = best_round_once(chars, 0);
-    if !plain.is_empty() || depth == 0 {
-        return plain;
+    let mut pick = score_pages(chars, &mut found, 0, first);
+    if pick.is_none() && depth > 0 {
+        pick = score_pages(chars, &mut found, depth, first);
     }
-    best_round_once(chars, depth)
+    match pick {
+        Some((f, clusters)) => {
+            let page = &mut found.pages[f];
+            // A page that explains the whole line has all its clusters accepted: the line it
+            // makes is the one `fixed_score` was computed on.
+            let whole = page.covered == found.non_ascii;
+            Round {
+                page: page.page,
+                units: std::mem::take(&mut page.units),
+                clusters,
+                fixed_score: if whole { page.fixed_score } else { None },
+                fixed: None,
+            }
+        }
+        None => Round::none(),
+    }
 }
 
-fn best_round_once(chars: &[char], depth: usize) -> Vec<Replacement> {
+/// The units one code page finds in a line.
+struct PageUnits {
+    page: usize,
+    units: Vec<Unit>,
+    /// Non-ASCII characters of the line inside a unit.
+    covered: usize,
+    /// Weirdness of the whole line with every unit applied, when already computed.
+    fixed_score: Option<i32>,
+}
+
+/// Units of every candidate page of a line, for scoring.
+struct Found {
+    pages: Vec<PageUnits>,
+    /// Largest `covered` of any page.
+    most: usize,
+    non_ascii: usize,
+    /// Weirdness of the line as it is, once computed.
+    line_score: Option<i32>,
+}
+
+/// The line's own weirdness reaches `need`; `known` caches the line's exact weirdness, which is
+/// computed only as far as needed (an exact value found on the way is kept).
+fn line_reaches(known: &mut Option<i32>, chars: &[char], need: i32) -> bool {
+    if need <= 0 {
+        // Weirdness is never negative.
+        return true;
+    }
+    if let Some(score) = *known {
+        return score >= need;
+    }
+    let score = weirdness_capped(chars, need);
+    if score < need {
+        *known = Some(score);
+    }
+    score >= need
+}
+
+/// Finds the units of every candidate page. A page that explains every non-ASCII character and
+/// gives spotless text ends the search: `Ok` with its round.
+fn find_units(chars: &[char]) -> Result<Round, Found> {
     let pages = candidate_pages(chars);
+    let mut found = Found {
+        pages: Vec::new(),
+        most: 0,
+        non_ascii: 0,
+        line_score: None,
+    };
     if pages == 0 {
-        return Vec::new();
+        return Err(found);
     }
     let non_ascii = chars.iter().filter(|c| !c.is_ascii()).count();
-    let mut line_score: Option<i32> = None;
+    found.non_ascii = non_ascii;
+    let mut fixed = Vec::new();
     // Find the units of every candidate page; only the pages that explain the most non-ASCII
     // characters are scored (a page that explains less is never the better reading).
-    let mut found: Vec<(usize, Vec<Unit>, usize)> = Vec::new();
-    let mut most = 0;
     for page in 0..PAGES.len() {
         if pages & (1 << page) == 0 {
             continue;
         }
-        let mut units = Vec::with_capacity(chars.len() / 4);
+        let map = page_map(page);
+        let mut units = Vec::with_capacity(chars.len() / 2);
+        let mut covered = 0;
         let mut i = 0;
         while i < chars.len() {
-            if !chars[i].is_ascii()
-                && let Some(u) = match_unit(chars, i, page)
+            // Only a lead byte starts a unit.
+            if (0xc2..=0xf4).contains(&map.byte(chars[i]))
+                && let Some(u) = match_unit(chars, map, i, page)
             {
+                covered += chars[u.start..u.end]
+                    .iter()
+                    .filter(|c| !c.is_ascii())
+                    .count();
                 i = u.end;
                 units.push(u);
             } else {
@@ -486,45 +637,64 @@ fn best_round_once(chars: &[char], depth: usize) -> Vec<Replacement> {
         if units.is_empty() {
             continue;
         }
-        let covered: usize = units
-            .iter()
-            .map(|u| {
-                chars[u.start..u.end]
-                    .iter()
-                    .filter(|c| !c.is_ascii())
-                    .count()
-            })
-            .sum();
+        let mut fixed_score = None;
         if covered == non_ascii {
             // The page explains the whole line: if what it gives is spotless, no other page
             // can do better (ties go to the earlier page anyway).
             let clusters = make_clusters(chars, &units);
             let evidence: i32 = clusters.iter().map(|c| c.chain - c.cost).sum();
-            let fixed = apply_clusters(chars, &units, clusters.iter());
-            if weirdness(&fixed) == 0
-                && *line_score.get_or_insert_with(|| weirdness(chars)) + evidence >= MIN_GAIN
-            {
-                return build_replacements(page, &units, &clusters);
+            fixed.clear();
+            apply_clusters_into(chars, &units, clusters.iter(), &mut fixed);
+            let score = weirdness(&fixed);
+            fixed_score = Some(score);
+            if score == 0 && line_reaches(&mut found.line_score, chars, MIN_GAIN - evidence) {
+                return Ok(Round {
+                    page,
+                    units,
+                    clusters,
+                    fixed_score: Some(0),
+                    fixed: Some(fixed),
+                });
             }
         }
-        most = most.max(covered);
-        found.push((page, units, covered));
+        found.most = found.most.max(covered);
+        found.pages.push(PageUnits {
+            page,
+            units,
+            covered,
+            fixed_score,
+        });
     }
+    Err(found)
+}
+
+/// Scores the pages that explain the most, and picks the best: its index in `found.pages` and
+/// its accepted clusters (`None` when no page convinces).
+fn score_pages(
+    chars: &[char],
+    found: &mut Found,
+    depth: usize,
+    first: bool,
+) -> Option<(usize, Vec<Cluster>)> {
     let (mut before_buf, mut after_buf) = (Vec::new(), Vec::new());
-    // Best so far: gain, index in `found`, accepted clusters.
+    let (most, non_ascii) = (found.most, found.non_ascii);
+    // Pages to score: those that explain the most, each reading once (two pages that read the
+    // line the same way need scoring once).
+    let contenders: Vec<usize> = (0..found.pages.len())
+        .filter(|&f| {
+            let page = &found.pages[f];
+            page.covered == most
+                && !found.pages[..f]
+                    .iter()
+                    .any(|prev| prev.covered == most && same_reading(&prev.units, &page.units))
+        })
+        .collect();
+    // With one contender only, how much it gains does not matter, only whether it gains enough.
+    let alone = contenders.len() == 1;
+    // Best so far: gain, index in `found.pages`, accepted clusters.
     let mut best: Option<(i32, usize, Vec<Cluster>)> = None;
-    for (f, (_, units, covered)) in found.iter().enumerate() {
-        let covered = *covered;
-        if covered < most {
-            continue;
-        }
-        // Two pages that read the line the same way need scoring once.
-        if found[..f]
-            .iter()
-            .any(|(_, prev, cov)| *cov == most && same_reading(prev, units))
-        {
-            continue;
-        }
+    for f in contenders {
+        let (units, covered) = (&found.pages[f].units, found.pages[f].covered);
         let consistent = covered == non_ascii;
         // A line mostly made of correct non-ASCII letters is not a mojibake line: ask more of
         // the few sequences found in it.
@@ -540,17 +710,23 @@ fn best_round_once(chars: &[char], depth: usize) -> Vec<Replacement> {
             // Every non-ASCII character of the line belongs to a sequence: the line is judged
             // as a whole.
             let evidence: i32 = clusters.iter().map(|c| c.chain - c.cost).sum();
-            let fixed = apply_clusters(chars, units, clusters.iter());
-            let before = *line_score.get_or_insert_with(|| weirdness(chars)) + evidence;
-            let mut after = weirdness(&fixed);
-            if depth > 0
-                && before - after < MIN_GAIN
-                && after > 0
-                && may_hold_mojibake_chars(&fixed)
-            {
-                // Double damage: judge the result by what one more round would make of it.
-                let again = apply(&fixed, &best_round_at(&fixed, depth - 1));
-                after = after.min(weirdness(&again));
+            let mut after = match found.pages[f].fixed_score {
+                Some(score) => score,
+                None => weirdness(&apply_clusters(chars, units, clusters.iter())),
+            };
+            if alone && line_reaches(&mut found.line_score, chars, MIN_GAIN - evidence + after) {
+                // Gains enough, and nothing to compare the gain with.
+                best = Some((MIN_GAIN, f, clusters));
+                continue;
+            }
+            let before = *found.line_score.get_or_insert_with(|| weirdness(chars)) + evidence;
+            if depth > 0 && before - after < MIN_GAIN && after > 0 {
+                let fixed = apply_clusters(chars, units, clusters.iter());
+                if may_hold_mojibake_chars(&fixed) {
+                    // Double damage: judge the result by what one more round would make of it.
+                    let again = best_round_at(&fixed, depth - 1, false).apply(&fixed);
+                    after = after.min(weirdness(&again));
+                }
             }
             if before - after < MIN_GAIN {
                 continue;
@@ -573,35 +749,27 @@ fn best_round_once(chars: &[char], depth: usize) -> Vec<Replacement> {
                 // the weaker ones of the same code page are taken too.
                 continue;
             }
+            if first && is_lone_pair(units, &accepted) {
+                continue;
+            }
             (gain_total, accepted)
         };
         if best.as_ref().is_none_or(|(g, _, _)| gain_total > *g) {
             best = Some((gain_total, f, accepted));
         }
     }
-    let Some((_, f, clusters)) = best else {
-        return Vec::new();
-    };
-    let (page, units, _) = &found[f];
-    build_replacements(*page, units, &clusters)
+    best.map(|(_, f, clusters)| (f, clusters))
 }
 
-fn build_replacements(page: usize, units: &[Unit], clusters: &[Cluster]) -> Vec<Replacement> {
-    clusters
-        .iter()
-        .map(|c| {
-            let mut text = Vec::new();
-            push_units(&mut text, &units[c.first..c.last]);
-            Replacement {
-                start: c.start,
-                end: c.end,
-                text: text.into_iter().collect(),
-                page,
-                units: units[c.first..c.last]
-                    .iter()
-                    .map(|u| (u.kind, u.latin1, u.out))
-                    .collect(),
-            }
-        })
-        .collect()
+/// The only evidence in a line that also holds correctly decoded non-ASCII text is one sequence
+/// of two characters: too weak to act on. Two characters such as `Ã¥` read as one letter in one
+/// page and as another reading in the next (a combining mark in MacRoman), and nothing else in the
+/// line says the line went through a wrong code page. A C1 control never stands in real text, so
+/// a pair holding one is evidence enough.
+fn is_lone_pair(units: &[Unit], accepted: &[Cluster]) -> bool {
+    let [c] = accepted else {
+        return false;
+    };
+    let cluster = &units[c.first..c.last];
+    cluster.len() == 1 && c.end - c.start == 2 && c.chain <= 0 && !cluster[0].latin1
 }

@@ -7,7 +7,14 @@
 //!
 //! The idea is ftfy's (character classes that almost never sit side by side in real text); the
 //! classes, pairs and weights here are our own, written for this crate. Never looks at more than
-//! the run it is given, never allocates.
+//! the run it is given.
+//!
+//! Speed: the rules are written plainly in `classify`, `rarity_in_class` and `pair_cost`, and
+//! evaluated through tables built from them once: each character's class, rarity and "pair key"
+//! (the features `pair_cost` looks at), and the cost of every pair of keys, so that scoring is
+//! a few lookups per character in one pass. Characters at or above U+2600 are classified in
+//! blocks of 256 on first use (the only allocation, once per block). A property test checks the
+//! tables against the plain rules.
 
 /// What kind of character this is, as far as mojibake detection cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,11 +61,6 @@ pub enum Class {
     Replacement,
     /// Anything else.
     Other,
-}
-
-/// Classifies one character (table lookup below U+2600).
-pub fn class_of(c: char) -> Class {
-    info(info_table(), c).class
 }
 
 fn classify(c: char) -> Class {
@@ -149,12 +151,8 @@ fn is_upper(k: Class) -> bool {
     matches!(k, Class::AsciiUpper | Class::Upper)
 }
 
-/// How rare `c` is in real text on its own (0 for ordinary characters).
-pub fn rarity(c: char) -> i32 {
-    i32::from(info(info_table(), c).rarity)
-}
-
-fn rarity_of(c: char) -> i32 {
+/// How rare `c` (of class `class`) is in real text on its own.
+fn rarity_in_class(c: char, class: Class) -> i32 {
     let u = c as u32;
     match u {
         0x80..=0x9f => 4,
@@ -179,7 +177,7 @@ fn rarity_of(c: char) -> i32 {
         // Armenian, Syriac, Thaana, NKo, Samaritan; superscript and subscript digits.
         0x530..=0x58f | 0x2070..=0x209f => 2,
         0x700..=0x83f => 2,
-        _ => match classify(c) {
+        _ => match class {
             Class::Box => 0,
             Class::Symbol => match c {
                 '©' | '®' | '™' | '§' | '•' | '´' | '\u{ad}' | '¬' => 0,
@@ -313,166 +311,323 @@ fn is_ascii_letter(k: Class) -> bool {
     matches!(k, Class::AsciiUpper | Class::AsciiLower)
 }
 
-/// Class and rarity of one character.
+/// Class, rarity and pair key of one character.
 #[derive(Clone, Copy)]
 struct Info {
     class: Class,
+    /// The character is ASCII (also true for "no character", outside the run).
+    ascii: bool,
     rarity: i8,
+    /// Index into [`Tables::pair`]: characters with the same key cost the same next to any
+    /// neighbour (same class, script, and the few per-character tests of [`pair_cost`]).
+    key: u8,
 }
 
-/// Class and rarity of every character below U+2600, built once.
-fn info_table() -> &'static [Info] {
-    static TABLE: std::sync::OnceLock<Vec<Info>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        (0..0x2600u32)
-            .map(|u| match char::from_u32(u) {
-                Some(c) => Info {
-                    class: classify(c),
-                    rarity: rarity_of(c) as i8,
-                },
-                None => Info {
-                    class: Class::Other,
-                    rarity: 0,
-                },
-            })
-            .collect()
-    })
+/// What [`pair_cost`] looks at besides the class: script and four per-character tests.
+fn pair_features(c: char) -> (Script, bool, bool, bool, bool) {
+    (
+        script_of(c),
+        is_math(c),
+        matches!(c, '„' | '‚' | '¡' | '¿' | '«'),
+        matches!(c, '¿' | '¡'),
+        matches!(c, 'œ' | 'Œ'),
+    )
 }
 
-fn info(table: &[Info], c: char) -> Info {
-    match table.get(c as usize) {
+/// Built once: class, rarity and pair key of every character below U+2600, and the cost of
+/// every pair of keys, so that scoring a run is a few table lookups per character.
+struct Tables {
+    info: Box<[Info; 0x2600]>,
+    /// Key of a character at or above U+2600, by class (script Other, no special tests).
+    high_key: [u8; CLASSES],
+    /// `pair[a * keys + b]`: [`pair_cost`] of a character with key `a` before one with key `b`.
+    pair: Vec<i8>,
+    keys: usize,
+}
+
+/// Number of [`Class`] values.
+const CLASSES: usize = Class::Other as usize + 1;
+
+const ALL_CLASSES: [Class; CLASSES] = [
+    Class::Space,
+    Class::Nbsp,
+    Class::AsciiUpper,
+    Class::AsciiLower,
+    Class::Digit,
+    Class::AsciiPunct,
+    Class::Upper,
+    Class::Lower,
+    Class::Uncased,
+    Class::Mark,
+    Class::Open,
+    Class::Close,
+    Class::Apostrophe,
+    Class::Dash,
+    Class::Currency,
+    Class::Numeric,
+    Class::Symbol,
+    Class::Box,
+    Class::Control,
+    Class::Replacement,
+    Class::Other,
+];
+
+fn tables() -> &'static Tables {
+    static TABLES: std::sync::OnceLock<Tables> = std::sync::OnceLock::new();
+    TABLES.get_or_init(build_tables)
+}
+
+fn build_tables() -> Tables {
+    // Distinct (class, features) combinations, each with a character that has those features.
+    type Features = (Script, bool, bool, bool, bool);
+    let mut combos: Vec<(Class, char)> = Vec::new();
+    let mut seen: Vec<(Class, Features)> = Vec::new();
+    let mut key_of = |class: Class, c: char| -> u8 {
+        let f = pair_features(c);
+        let k = match seen.iter().position(|&(k, g)| k == class && g == f) {
+            Some(k) => k,
+            None => {
+                combos.push((class, c));
+                seen.push((class, f));
+                combos.len() - 1
+            }
+        };
+        u8::try_from(k).expect("fewer than 256 pair keys")
+    };
+    let info: Vec<Info> = (0..0x2600u32)
+        .map(|u| match char::from_u32(u) {
+            Some(c) => {
+                let class = classify(c);
+                Info {
+                    class,
+                    ascii: c.is_ascii(),
+                    rarity: rarity_in_class(c, class) as i8,
+                    key: key_of(class, c),
+                }
+            }
+            None => Info {
+                class: Class::Other,
+                ascii: false,
+                rarity: 0,
+                key: key_of(Class::Other, '\u{2600}'),
+            },
+        })
+        .collect();
+    let info: Box<[Info; 0x2600]> = info
+        .into_boxed_slice()
+        .try_into()
+        .unwrap_or_else(|_| unreachable!("0x2600 entries"));
+    // Above U+2600 no character is math or one of the special quotes, and the script is Other.
+    let mut high_key = [0u8; CLASSES];
+    for (slot, &class) in high_key.iter_mut().zip(&ALL_CLASSES) {
+        *slot = key_of(class, '\u{2600}');
+    }
+    let keys = combos.len();
+    let mut pair = vec![0i8; keys * keys];
+    for (a, &(ka, ca)) in combos.iter().enumerate() {
+        for (b, &(kb, cb)) in combos.iter().enumerate() {
+            pair[a * keys + b] = pair_cost(ca, cb, ka, kb) as i8;
+        }
+    }
+    Tables {
+        info,
+        high_key,
+        pair,
+        keys,
+    }
+}
+
+fn info(t: &Tables, c: char) -> Info {
+    match t.info.get(c as usize) {
         Some(&i) => i,
         // Kana, CJK ideographs, Hangul: letters without case, the bulk of East Asian text.
         None if matches!(c as u32, 0x3041..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xac00..=0xd7a3) => {
             Info {
                 class: Class::Uncased,
+                ascii: false,
                 rarity: 0,
+                key: t.high_key[Class::Uncased as usize],
             }
         }
-        None => Info {
-            class: classify(c),
-            rarity: rarity_of(c) as i8,
-        },
+        None => high_info(t, c),
     }
 }
 
-/// Classes of a run, indexed like the run.
-struct ClassView<'a>(&'a [Info]);
+/// First 256-character block not in [`Tables::info`].
+const FIRST_HIGH_BLOCK: usize = 0x26;
 
-impl std::ops::Index<usize> for ClassView<'_> {
-    type Output = Class;
-    fn index(&self, i: usize) -> &Class {
-        &self.0[i].class
-    }
+/// Info of a character at or above U+2600, from its block of 256, built when first needed
+/// (classifying such characters one at a time is slow, and emoji or CJK punctuation repeat).
+fn high_info(t: &Tables, c: char) -> Info {
+    static HIGH: [std::sync::OnceLock<Box<[Info; 256]>>; 0x1100 - FIRST_HIGH_BLOCK] =
+        [const { std::sync::OnceLock::new() }; 0x1100 - FIRST_HIGH_BLOCK];
+    let u = c as usize;
+    let b = u >> 8;
+    let Some(slot) = b.checked_sub(FIRST_HIGH_BLOCK).and_then(|i| HIGH.get(i)) else {
+        return NO_INFO;
+    };
+    let block = slot.get_or_init(|| {
+        Box::new(std::array::from_fn(|k| {
+            match char::from_u32(((b << 8) | k) as u32) {
+                Some(c) => {
+                    let class = classify(c);
+                    Info {
+                        class,
+                        ascii: false,
+                        rarity: rarity_in_class(c, class) as i8,
+                        key: t.high_key[class as usize],
+                    }
+                }
+                None => Info {
+                    class: Class::Other,
+                    ascii: false,
+                    rarity: 0,
+                    key: t.high_key[Class::Other as usize],
+                },
+            }
+        }))
+    });
+    block[u & 0xff]
 }
+
+/// Classifies one character (table lookup below U+2600).
+pub fn class_of(c: char) -> Class {
+    info(tables(), c).class
+}
+
+/// How rare `c` is in real text on its own (0 for ordinary characters).
+pub fn rarity(c: char) -> i32 {
+    i32::from(info(tables(), c).rarity)
+}
+
+/// Stands for a position outside the run: counts as ASCII, takes part in no rule.
+const NO_INFO: Info = Info {
+    class: Class::Other,
+    ascii: true,
+    rarity: 0,
+    key: 0,
+};
 
 /// Weirdness of `run`: rare characters plus odd neighbours. `run` includes its context
 /// characters (one each side where there is one).
 pub fn weirdness(run: &[char]) -> i32 {
-    let mut total = 0;
+    weirdness_capped(run, i32::MAX)
+}
+
+/// [`weirdness`] of `run`, or `cap` as soon as the score reaches `cap` (every term counts up,
+/// so the rest of the run cannot bring it back): below `cap` the value is exact.
+pub fn weirdness_capped(run: &[char], cap: i32) -> i32 {
     let n = run.len();
-    let table = info_table();
-    let mut small = [Info {
-        class: Class::Other,
-        rarity: 0,
-    }; 256];
-    let mut large = Vec::new();
-    let infos: &[Info] = if n <= small.len() {
-        for (slot, &c) in small.iter_mut().zip(run) {
-            *slot = info(table, c);
-        }
-        &small[..n]
-    } else {
-        large.extend(run.iter().map(|&c| info(table, c)));
-        &large
-    };
-    let classes = ClassView(infos);
-    // Every rule needs a non-ASCII character within two places: ASCII stretches are skipped.
-    let ascii = |j: usize| j >= n || run[j].is_ascii();
-    for (i, &c) in run.iter().enumerate() {
-        if c.is_ascii() && ascii(i + 1) && (i == 0 || ascii(i - 1)) && (i < 2 || ascii(i - 2)) {
-            continue;
-        }
-        total += i32::from(infos[i].rarity);
-        let k = classes[i];
-        if i + 1 < run.len() {
-            total += pair_cost(c, run[i + 1], k, classes[i + 1]);
-        }
-        // A mark of one script on a letter of another (Arabic vowel sign on a Latin letter).
-        if k == Class::Mark && !('\u{300}'..='\u{36f}').contains(&c) {
-            let own = match c as u32 {
-                0x591..=0x5c7 => Script::Hebrew,
-                0x483..=0x489 => Script::Cyrillic,
-                _ => Script::Arabic,
-            };
-            if i == 0 || script_of(run[i - 1]) != own {
-                total += 3;
+    if n == 0 {
+        return 0;
+    }
+    let t = tables();
+    let mut total = 0i32;
+    // Infos of positions i-2, i-1, i, i+1 (NO_INFO where there is no such position).
+    let (mut p2, mut p1, mut cur) = (NO_INFO, NO_INFO, info(t, run[0]));
+    for i in 0..n {
+        let nx = match run.get(i + 1) {
+            Some(&c) => info(t, c),
+            None => NO_INFO,
+        };
+        // Every rule needs a non-ASCII character within two places: ASCII stretches are skipped.
+        if !(cur.ascii && nx.ascii && p1.ascii && p2.ascii) {
+            total += weirdness_at(t, run, i, p2, p1, cur, nx);
+            if total >= cap {
+                return cap;
             }
         }
-        // A combining mark with nothing to sit on.
-        if k == Class::Mark
-            && (i == 0 || matches!(classes[i - 1], Class::Space | Class::Nbsp | Class::Control))
-        {
-            total += 2;
+        (p2, p1, cur) = (p1, cur, nx);
+    }
+    total
+}
+
+/// The terms of [`weirdness`] that belong to position `i` (its rarity, its pair with the next
+/// character, and the rules about the character itself).
+#[inline(always)]
+fn weirdness_at(
+    t: &Tables,
+    run: &[char],
+    i: usize,
+    p2: Info,
+    p1: Info,
+    cur: Info,
+    nx: Info,
+) -> i32 {
+    let n = run.len();
+    let c = run[i];
+    let k = cur.class;
+    let mut total = i32::from(cur.rarity);
+    if i + 1 < n {
+        total += i32::from(t.pair[usize::from(cur.key) * t.keys + usize::from(nx.key)]);
+    }
+    match k {
+        Class::Mark => {
+            // A mark of one script on a letter of another (Arabic vowel sign on a Latin letter).
+            if !('\u{300}'..='\u{36f}').contains(&c) {
+                let own = match c as u32 {
+                    0x591..=0x5c7 => Script::Hebrew,
+                    0x483..=0x489 => Script::Cyrillic,
+                    _ => Script::Arabic,
+                };
+                if i == 0 || script_of(run[i - 1]) != own {
+                    total += 3;
+                }
+            }
+            // A combining mark with nothing to sit on.
+            if i == 0 || matches!(p1.class, Class::Space | Class::Nbsp | Class::Control) {
+                total += 2;
+            }
         }
         // A no-break space between a non-ASCII capital and a lower-case letter ("CÃ\u{a0}nan").
-        if k == Class::Nbsp
-            && i >= 1
-            && i + 1 < run.len()
-            && classes[i - 1] == Class::Upper
-            && is_lower(classes[i + 1])
-        {
+        Class::Nbsp if i >= 1 && i + 1 < n && p1.class == Class::Upper && is_lower(nx.class) => {
             total += 1;
         }
         // A lower-case letter right after two capitals, one of them non-ASCII ("ABč", "ÄÆd").
-        if is_lower(k)
-            && i >= 2
-            && is_upper(classes[i - 1])
-            && is_upper(classes[i - 2])
-            && (k == Class::Lower
-                || classes[i - 1] == Class::Upper
-                || classes[i - 2] == Class::Upper)
+        Class::AsciiLower | Class::Lower
+            if i >= 2
+                && is_upper(p1.class)
+                && is_upper(p2.class)
+                && (k == Class::Lower || p1.class == Class::Upper || p2.class == Class::Upper) =>
         {
             total += 1;
+        }
+        Class::Upper => {
+            // A non-ASCII capital standing alone as a word before a lower-case word ("Ã l’").
+            if (i == 0 || p1.class == Class::Space)
+                && i + 2 < n
+                && matches!(nx.class, Class::Space | Class::Nbsp)
+            {
+                let k2 = info(t, run[i + 2]).class;
+                if is_lower(k2)
+                    || (i + 3 < n
+                        && matches!(k2, Class::Space | Class::Nbsp)
+                        && is_lower(info(t, run[i + 3]).class))
+                {
+                    total += 1;
+                }
+            }
+            // A non-ASCII capital ending a word that began in lower case ("voilÃ ").
+            if i >= 1 && is_lower(p1.class) && (i + 1 == n || !is_letter(nx.class)) {
+                total += 1;
+            }
         }
         // A sign squeezed between two letters, one of them non-ASCII ("Ä°s", "Ã‘O").
-        if i >= 1
-            && i + 1 < run.len()
-            && matches!(
-                k,
-                Class::Open
-                    | Class::Close
-                    | Class::Numeric
-                    | Class::Currency
-                    | Class::Symbol
-                    | Class::Control
-            )
-            && is_letter(classes[i - 1])
-            && is_letter(classes[i + 1])
-            && (is_foreign_letter(classes[i - 1]) || is_foreign_letter(classes[i + 1]))
+        Class::Open
+        | Class::Close
+        | Class::Numeric
+        | Class::Currency
+        | Class::Symbol
+        | Class::Control
+            if i >= 1
+                && i + 1 < n
+                && is_letter(p1.class)
+                && is_letter(nx.class)
+                && (is_foreign_letter(p1.class) || is_foreign_letter(nx.class)) =>
         {
             total += 1;
         }
-        // A non-ASCII capital standing alone as a word before a lower-case word ("Ã l’").
-        if k == Class::Upper
-            && (i == 0 || matches!(classes[i - 1], Class::Space))
-            && i + 2 < run.len()
-            && matches!(classes[i + 1], Class::Space | Class::Nbsp)
-            && (is_lower(classes[i + 2])
-                || (i + 3 < run.len()
-                    && matches!(classes[i + 2], Class::Space | Class::Nbsp)
-                    && is_lower(classes[i + 3])))
-        {
-            total += 1;
-        }
-        // A non-ASCII capital ending a word that began in lower case ("voilÃ ").
-        if k == Class::Upper
-            && i >= 1
-            && is_lower(classes[i - 1])
-            && (i + 1 == run.len() || !is_letter(classes[i + 1]))
-        {
-            total += 1;
-        }
+        _ => {}
     }
     total
 }
@@ -491,6 +646,112 @@ mod tests {
         assert!(w("aā€™s") > w("a’s"));
         assert!(w("gÃ¢t") > w("gât"));
         assert!(w("РґРѕСЂ") > w("дор"));
+    }
+
+    /// The rules of `weirdness` written out plainly (pairs through `pair_cost` itself, no pair
+    /// table, no rolling window): the table-driven version must agree with it everywhere.
+    fn reference_weirdness(run: &[char]) -> i32 {
+        let t = tables();
+        let n = run.len();
+        let k: Vec<Class> = run.iter().map(|&c| info(t, c).class).collect();
+        let ascii = |j: usize| j >= n || run[j].is_ascii();
+        let mut total = 0;
+        for (i, &c) in run.iter().enumerate() {
+            if c.is_ascii() && ascii(i + 1) && (i == 0 || ascii(i - 1)) && (i < 2 || ascii(i - 2)) {
+                continue;
+            }
+            total += rarity(c);
+            if i + 1 < n {
+                total += pair_cost(c, run[i + 1], k[i], k[i + 1]);
+            }
+            if k[i] == Class::Mark && !('\u{300}'..='\u{36f}').contains(&c) {
+                let own = match c as u32 {
+                    0x591..=0x5c7 => Script::Hebrew,
+                    0x483..=0x489 => Script::Cyrillic,
+                    _ => Script::Arabic,
+                };
+                if i == 0 || script_of(run[i - 1]) != own {
+                    total += 3;
+                }
+            }
+            if k[i] == Class::Mark
+                && (i == 0 || matches!(k[i - 1], Class::Space | Class::Nbsp | Class::Control))
+            {
+                total += 2;
+            }
+            if k[i] == Class::Nbsp
+                && i >= 1
+                && i + 1 < n
+                && k[i - 1] == Class::Upper
+                && is_lower(k[i + 1])
+            {
+                total += 1;
+            }
+            if is_lower(k[i])
+                && i >= 2
+                && is_upper(k[i - 1])
+                && is_upper(k[i - 2])
+                && (k[i] == Class::Lower || k[i - 1] == Class::Upper || k[i - 2] == Class::Upper)
+            {
+                total += 1;
+            }
+            let sign = matches!(
+                k[i],
+                Class::Open
+                    | Class::Close
+                    | Class::Numeric
+                    | Class::Currency
+                    | Class::Symbol
+                    | Class::Control
+            );
+            if sign
+                && i >= 1
+                && i + 1 < n
+                && is_letter(k[i - 1])
+                && is_letter(k[i + 1])
+                && (is_foreign_letter(k[i - 1]) || is_foreign_letter(k[i + 1]))
+            {
+                total += 1;
+            }
+            let space = |j: usize| matches!(k[j], Class::Space | Class::Nbsp);
+            if k[i] == Class::Upper
+                && (i == 0 || k[i - 1] == Class::Space)
+                && i + 2 < n
+                && space(i + 1)
+                && (is_lower(k[i + 2]) || (i + 3 < n && space(i + 2) && is_lower(k[i + 3])))
+            {
+                total += 1;
+            }
+            if k[i] == Class::Upper
+                && i >= 1
+                && is_lower(k[i - 1])
+                && (i + 1 == n || !is_letter(k[i + 1]))
+            {
+                total += 1;
+            }
+        }
+        total
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn table_driven_score_agrees_with_the_plain_rules(
+            run in proptest::collection::vec(proptest::sample::select(
+                "aZ9 ,.'$\"\u{a0}\u{85}\u{fffd}ÃÂâ€™œŒ”“„‚«»¿¡–…©®™°±×÷µ¥£√∂≈≤ÄÆčČšŠāΑαΓπРрЖёІ├┐─\u{301}\u{5b4}\u{64b}\u{489}אשبي日本語かカ가ǅɐʼ\u{e000}\u{f8ff}ﬁ☀Ａａ€"
+                    .chars()
+                    .collect::<Vec<char>>(),
+            ), 0..24)
+        ) {
+            proptest::prop_assert_eq!(weirdness(&run), reference_weirdness(&run));
+        }
+
+        #[test]
+        fn table_driven_score_agrees_on_any_text(text in proptest::prelude::any::<String>()) {
+            let run: Vec<char> = text.chars().collect();
+            proptest::prop_assert_eq!(weirdness(&run), reference_weirdness(&run));
+        }
     }
 
     #[test]
