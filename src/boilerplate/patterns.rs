@@ -5,14 +5,18 @@
 //! [`Rules`] value that tells, for one normalised line, which family matches and how.
 //!
 //! The rules are data, not code, so that adding a language or a site's own phrases is a text
-//! edit. Matching is linear in the line: exact lines go through a hash map, prefixes, substrings
-//! and regular expressions each through one combined `regex` (which uses Aho-Corasick for the
-//! literal alternations); only on a hit are the single rules tried to name the family. It never
-//! allocates per line beyond the caller's reused buffer.
+//! edit. Matching is linear in the line: exact lines go through a hash map; prefixes through one
+//! anchored Aho-Corasick automaton (the `aho-corasick` crate, which `regex` uses inside; called
+//! directly, a prefix test is one walk from the line's start that stops after a few bytes);
+//! substrings through one combined `regex` (a SIMD literal prefilter); regular expressions
+//! anchored at the line start through one combined `regex`, the others one by one (each keeps its
+//! own literal prefilter or reverse scan from the line end); only on a hit are the single rules
+//! tried to name the family. It never allocates per line beyond the caller's reused buffer.
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use regex::Regex;
 
 /// The built-in rule files, in the order they are read.
@@ -61,12 +65,15 @@ pub struct Hit<'a> {
 pub struct Rules {
     lines: HashMap<String, (String, Kind), crate::boilerplate::lang::WordHash>,
     prefixes: Vec<(String, String, Kind)>,
-    prefix_any: Option<Regex>,
+    prefix_any: Option<AhoCorasick>,
     contains: Vec<(String, String)>,
     contains_any: Option<Regex>,
     regexes: Vec<(Regex, String)>,
     regex_anchored: Option<Regex>,
-    regex_floating: Option<Regex>,
+    /// Indexes into `regexes` of the rules not anchored at the line start. Each runs alone:
+    /// combined, they would lose the literal prefilters and end-anchored reverse scans the
+    /// `regex` crate gives a single pattern, and scan every byte of every line.
+    regex_floating: Vec<usize>,
     count: usize,
 }
 
@@ -141,8 +148,9 @@ impl Rules {
                     "keep" => prefixes.push((pattern_norm, family.to_string(), Kind::Keep)),
                     "contains" => contains.push((pattern_norm, family.to_string())),
                     "regex" => {
-                        Regex::new(pattern).map_err(|e| bad(&format!("bad regex ({e})")))?;
-                        regexes.push((pattern.to_string(), family.to_string()));
+                        let re =
+                            Regex::new(pattern).map_err(|e| bad(&format!("bad regex ({e})")))?;
+                        regexes.push((re, family.to_string()));
                     }
                     _ => {
                         return Err(bad(
@@ -155,30 +163,26 @@ impl Rules {
         }
         // Longer prefixes first, so the family reported is the most specific one.
         prefixes.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
-        let alternation = |items: &mut dyn Iterator<Item = &String>, anchored: bool| {
-            let alts: Vec<String> = items.map(|p| regex::escape(p)).collect();
-            if alts.is_empty() {
-                return Ok(None);
-            }
-            let head = if anchored { "^(?:" } else { "(?:" };
-            Regex::new(&format!("{head}{})", alts.join("|")))
-                .map(Some)
-                .map_err(|e| format!("cannot combine phrases: {e}"))
+        let prefix_any = prefix_automaton(&prefixes)?;
+        let contains_any = if contains.is_empty() {
+            None
+        } else {
+            let alts: Vec<String> = contains.iter().map(|c| regex::escape(&c.0)).collect();
+            let re = Regex::new(&format!("(?:{})", alts.join("|")))
+                .map_err(|e| format!("cannot combine phrases: {e}"))?;
+            Some(re)
         };
-        let prefix_any = alternation(&mut prefixes.iter().map(|p| &p.0), true)?;
-        let contains_any = alternation(&mut contains.iter().map(|p| &p.0), false)?;
         Ok(Rules {
             lines,
             prefixes,
             prefix_any,
             contains,
             contains_any,
-            regex_anchored: combine(regexes.iter().filter(|r| r.0.starts_with('^')))?,
-            regex_floating: combine(regexes.iter().filter(|r| !r.0.starts_with('^')))?,
-            regexes: regexes
-                .into_iter()
-                .filter_map(|(r, f)| Regex::new(&r).ok().map(|r| (r, f)))
+            regex_anchored: combine(regexes.iter().filter(|r| r.0.as_str().starts_with('^')))?,
+            regex_floating: (0..regexes.len())
+                .filter(|&k| !regexes[k].0.as_str().starts_with('^'))
                 .collect(),
+            regexes,
             count,
         })
     }
@@ -195,8 +199,7 @@ impl Rules {
         if let Some(hit) = self.tail_with_count(bare) {
             return Some(hit);
         }
-        if let Some(re) = &self.prefix_any
-            && re.is_match(norm)
+        if self.has_prefix(norm)
             && let Some((_, family, kind)) = self.prefixes.iter().find(|p| norm.starts_with(&p.0))
         {
             return Some(Hit {
@@ -214,11 +217,17 @@ impl Rules {
                 kind: Kind::Contains,
             });
         }
-        // One pass of the combined regex; only a hit pays for finding which one it was.
+        // One pass of the combined anchored regex and one test per floating rule; only a hit
+        // pays for finding which rule it was.
         if norm.len() < CONTAINS_MAX_BYTES
-            && [&self.regex_anchored, &self.regex_floating]
-                .iter()
-                .any(|re| re.as_ref().is_some_and(|re| re.is_match(norm)))
+            && (self
+                .regex_anchored
+                .as_ref()
+                .is_some_and(|re| re.is_match(norm))
+                || self
+                    .regex_floating
+                    .iter()
+                    .any(|&k| self.regexes[k].0.is_match(norm)))
             && let Some((_, family)) = self.regexes.iter().find(|(re, _)| re.is_match(norm))
         {
             return Some(Hit {
@@ -232,8 +241,7 @@ impl Rules {
     /// Only the `prefix` and `keep` rules, for the head of a long line (the others never match a
     /// line of [`CONTAINS_MAX_BYTES`] or more).
     pub fn find_prefix(&self, norm: &str) -> Option<Hit<'_>> {
-        let re = self.prefix_any.as_ref()?;
-        if !re.is_match(norm) {
+        if !self.has_prefix(norm) {
             return None;
         }
         self.prefixes
@@ -243,6 +251,13 @@ impl Rules {
                 family,
                 kind: *kind,
             })
+    }
+
+    /// Whether some `prefix` or `keep` pattern starts `norm` (one walk of an anchored automaton).
+    fn has_prefix(&self, norm: &str) -> bool {
+        self.prefix_any
+            .as_ref()
+            .is_some_and(|ac| ac.is_match(Input::new(norm).anchored(Anchored::Yes)))
     }
 
     /// `Comments (12)`, `Kommentare 3`: a tail line followed by a count.
@@ -263,10 +278,25 @@ impl Rules {
     }
 }
 
-/// One regex that matches where any of `rules` does (`None` for no rules). Anchored and floating
-/// rules are combined apart: an anchored set gives up after a few bytes of a line.
-fn combine<'a>(rules: impl Iterator<Item = &'a (String, String)>) -> Result<Option<Regex>, String> {
-    let alts: Vec<String> = rules.map(|r| format!("(?:{})", r.0)).collect();
+/// One anchored automaton over the literal prefixes (`None` for none): a walk from the line's
+/// first byte that stops as soon as no prefix can match any more.
+fn prefix_automaton(prefixes: &[(String, String, Kind)]) -> Result<Option<AhoCorasick>, String> {
+    if prefixes.is_empty() {
+        return Ok(None);
+    }
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostFirst)
+        .start_kind(StartKind::Anchored)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(prefixes.iter().map(|p| &p.0))
+        .map(Some)
+        .map_err(|e| format!("cannot combine phrases: {e}"))
+}
+
+/// One regex that matches where any of `rules` does (`None` for no rules), for the rules anchored
+/// at the line start: such a set gives up after a few bytes of most lines.
+fn combine<'a>(rules: impl Iterator<Item = &'a (Regex, String)>) -> Result<Option<Regex>, String> {
+    let alts: Vec<String> = rules.map(|r| format!("(?:{})", r.0.as_str())).collect();
     if alts.is_empty() {
         return Ok(None);
     }
@@ -280,7 +310,22 @@ fn combine<'a>(rules: impl Iterator<Item = &'a (String, String)>) -> Result<Opti
 pub fn normalise(line: &str, out: &mut String) {
     out.clear();
     if line.is_ascii() {
-        // Fast path: whole words copied, then lowercased in place.
+        let bytes = line.as_bytes();
+        // Most lines need no change of white space: single spaces between words, none at either
+        // end, no tab or other control byte. Then one copy and an in-place lowercase do it (both
+        // loops without branches that the compiler vectorises).
+        let control = bytes.iter().fold(false, |acc, &b| acc | (b < b' '));
+        let double = bytes
+            .iter()
+            .zip(bytes.iter().skip(1))
+            .fold(false, |acc, (&a, &b)| acc | ((a == b' ') & (b == b' ')));
+        let ends = bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ');
+        if !(control | double | ends) {
+            out.push_str(line);
+            out.make_ascii_lowercase();
+            return;
+        }
+        // Otherwise whole words are copied, then lowercased in place.
         for word in line.split_ascii_whitespace() {
             if !out.is_empty() {
                 out.push(' ');
