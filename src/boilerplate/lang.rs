@@ -295,6 +295,23 @@ static VOTES: LazyLock<WordTable> = LazyLock::new(|| {
     )
 });
 
+/// Bit i of the index -> byte i of the value set to 1 (a voting mask spread over byte lanes).
+static SPREAD: [u64; 256] = {
+    let mut table = [0u64; 256];
+    let mut mask = 0;
+    while mask < 256 {
+        let mut i = 0;
+        while i < 8 {
+            if mask >> i & 1 == 1 {
+                table[mask] |= 1 << (8 * i);
+            }
+            i += 1;
+        }
+        mask += 1;
+    }
+    table
+};
+
 /// Pieces of the sample (runs between non-letters, empty ones included) the vote looks at.
 const VOTE_PIECES: usize = 150;
 
@@ -302,31 +319,49 @@ const VOTE_PIECES: usize = 150;
 /// words for the winner and a quarter more than the runner-up. One hash lookup a word, against
 /// whatlang's comparison with every trigram profile it knows.
 fn vote(sample: &str) -> Option<usize> {
-    let mut tally = [0u32; VOTING];
-    let mut add = |mask: u8| {
-        if mask != 0 {
-            for (i, t) in tally.iter_mut().enumerate() {
-                *t += u32::from(mask >> i & 1);
-            }
-        }
-    };
+    // One byte of `lanes` per language: at most 150 words are counted, so no lane overflows, and
+    // a word adds to every language whose list holds it in one addition.
+    let mut lanes = 0u64;
+    let mut add = |mask: u8| lanes += SPREAD[usize::from(mask)];
+    let votes: &WordTable = &VOTES;
     let mut buf = Vec::new();
     if sample.is_ascii() {
-        // ASCII: letters are `is_ascii_alphabetic`, lowercasing is per byte, and a short word is
-        // packed for the lookup without a copy.
-        let pieces = sample.as_bytes().split(|b| !b.is_ascii_alphabetic());
-        for word in pieces.take(VOTE_PIECES).filter(|w| !w.is_empty()) {
+        // ASCII: one table lookup a byte; a word of up to 8 bytes is packed as it is read. Piece
+        // k of the split ends at the k-th non-letter, so the vote stops at the 150th.
+        let bytes = sample.as_bytes();
+        let mut lookup = |word: &[u8], packed: u64| {
             if word.len() <= 8 {
-                let key = word
-                    .iter()
-                    .rev()
-                    .fold(0, |key, &b| key << 8 | u64::from(b.to_ascii_lowercase()));
-                add(VOTES.get_packed(key));
+                votes.get_packed(packed)
             } else {
                 buf.clear();
                 buf.extend(word.iter().map(u8::to_ascii_lowercase));
-                add(VOTES.get(&buf));
+                votes.get(&buf)
             }
+        };
+        let (mut start, mut len, mut packed, mut pieces) = (0usize, 0usize, 0u64, 0usize);
+        for (i, &b) in bytes.iter().enumerate() {
+            let c = WORD_BYTES[usize::from(b)];
+            if c != 0 && c != b'\'' {
+                if len == 0 {
+                    start = i;
+                }
+                if len < 8 {
+                    packed |= u64::from(c) << (8 * len);
+                }
+                len += 1;
+                continue;
+            }
+            if len > 0 {
+                add(lookup(&bytes[start..i], packed));
+                (len, packed) = (0, 0);
+            }
+            pieces += 1;
+            if pieces == VOTE_PIECES {
+                break;
+            }
+        }
+        if len > 0 {
+            add(lookup(&bytes[start..], packed));
         }
     } else {
         let pieces = sample.split(|c: char| !c.is_alphabetic());
@@ -336,56 +371,72 @@ fn vote(sample: &str) -> Option<usize> {
                 let mut utf8 = [0u8; 4];
                 buf.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
             }
-            add(VOTES.get(&buf));
+            add(votes.get(&buf));
         }
     }
+    let tally: [u64; VOTING] = std::array::from_fn(|i| lanes >> (8 * i) & 0xff);
     let mut order: Vec<usize> = (0..VOTING).collect();
     order.sort_by(|a, b| tally[*b].cmp(&tally[*a]).then(a.cmp(b)));
     let (best, second) = (tally[order[0]], tally[order[1]]);
     (best >= 4 && best * 4 >= second * 5).then_some(order[0])
 }
 
-/// [`count_words`] for ASCII text: bytes, a word lowercased (and packed for the lookup) on the
-/// stack, no allocation.
+/// For each byte of ASCII text: its lowercase form when it may be part of a word (a letter or
+/// the apostrophe), 0 when it separates words.
+static WORD_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphabetic() || c == b'\'' {
+            table[b] = c.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    table
+};
+
+/// Longest word looked up in the word lists; longer ones are counted as words only.
+const MAX_LOOKUP_BYTES: usize = 32;
+
+/// [`count_words`] for ASCII text: one table lookup a byte; a word of up to 8 bytes is packed
+/// for the lookup as it is read, a longer one lowercased into a buffer on the stack.
 fn count_ascii_words(line: &[u8], lex: &Lexicon) -> WordCounts {
     let mut counts = WordCounts::default();
-    let mut word = [0u8; 32];
-    let mut len = 0usize;
-    let mut packed = 0u64;
-    let mut overlong = false;
-    let flush = |word: &[u8], packed: u64, overlong: bool, counts: &mut WordCounts| {
+    let mut lower = [0u8; MAX_LOOKUP_BYTES];
+    let mut flush = |word: &[u8], packed: u64, counts: &mut WordCounts| {
         counts.words += 1;
-        if overlong {
-            return;
-        }
-        let bits = if word.len() <= 8 {
-            lex.words.get_packed(packed)
-        } else {
-            lex.words.get(word)
+        let bits = match word.len() {
+            0..=8 => lex.words.get_packed(packed),
+            n if n <= MAX_LOOKUP_BYTES => {
+                for (l, &b) in lower.iter_mut().zip(word) {
+                    *l = WORD_BYTES[usize::from(b)];
+                }
+                lex.words.get(&lower[..n])
+            }
+            _ => 0,
         };
         counts.add(bits);
     };
-    for &b in line {
-        if b.is_ascii_alphabetic() || (b == b'\'' && (len > 0 || overlong)) {
-            if len < word.len() {
-                let lower = b.to_ascii_lowercase();
-                word[len] = lower;
-                if len < 8 {
-                    packed |= u64::from(lower) << (8 * len);
-                }
-                len += 1;
-            } else {
-                overlong = true;
+    let (mut start, mut len, mut packed) = (0usize, 0usize, 0u64);
+    for (i, &b) in line.iter().enumerate() {
+        let c = WORD_BYTES[usize::from(b)];
+        // An apostrophe belongs to a word only after its first letter.
+        if c != 0 && (len > 0 || c != b'\'') {
+            if len == 0 {
+                start = i;
             }
-        } else if len > 0 || overlong {
-            flush(&word[..len], packed, overlong, &mut counts);
-            len = 0;
-            packed = 0;
-            overlong = false;
+            if len < 8 {
+                packed |= u64::from(c) << (8 * len);
+            }
+            len += 1;
+        } else if len > 0 {
+            flush(&line[start..i], packed, &mut counts);
+            (len, packed) = (0, 0);
         }
     }
-    if len > 0 || overlong {
-        flush(&word[..len], packed, overlong, &mut counts);
+    if len > 0 {
+        flush(&line[start..], packed, &mut counts);
     }
     counts
 }
@@ -471,6 +522,45 @@ mod tests {
         assert_eq!(ascii.words + 1, unicode.words);
         assert_eq!((ascii.stop, ascii.address), (unicode.stop, unicode.address));
         assert_eq!(ascii.words, 8);
+    }
+
+    #[test]
+    fn word_table_finds_every_listed_word_and_nothing_else() {
+        let words = [
+            "a",
+            "of",
+            "the",
+            "ministers",
+            "n't",
+            "government's",
+            "überall",
+        ];
+        let table = WordTable::new(words.iter().map(|w| (*w, STOP)));
+        for w in words {
+            assert_eq!(table.get(w.as_bytes()), STOP, "{w}");
+        }
+        for w in ["", "b", "ofx", "the ", "minister", "governments", "überal"] {
+            assert_eq!(table.get(w.as_bytes()), 0, "{w}");
+        }
+        // A word listed twice with different bits keeps both.
+        let table = WordTable::new([("we", STOP), ("we", ADDRESS_WORD)]);
+        assert_eq!(table.get(b"we"), STOP | ADDRESS_WORD);
+    }
+
+    #[test]
+    fn ascii_words_long_and_short_are_looked_up() {
+        let lex = lexicon_for(&["The ministers said that they would meet again in the spring."]);
+        assert_eq!(lex.code, "en");
+        // "themselves" (10 letters) and "THE" are English stopwords; the 40-letter word is
+        // counted as a word but never looked up; a leading apostrophe is not part of a word.
+        let line = "Themselves THE 'twas xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx ok";
+        let c = count_ascii_words(line.as_bytes(), lex);
+        assert_eq!(c.words, 5);
+        assert!(lex.is_stop("themselves") && lex.is_stop("the"));
+        assert_eq!(
+            c.stop,
+            2 + usize::from(lex.is_stop("twas")) + usize::from(lex.is_stop("ok"))
+        );
     }
 
     #[test]

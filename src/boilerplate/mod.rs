@@ -27,6 +27,7 @@ pub mod lang;
 pub mod patterns;
 pub mod repeats;
 
+use std::cell::OnceCell;
 use std::sync::Arc;
 
 use patterns::{Kind, Rules};
@@ -110,7 +111,9 @@ pub fn classify(
     opts: &BoilerplateOptions,
     repeats: Option<&RepeatCounts>,
 ) -> Vec<Verdict> {
-    let lex = lang::lexicon_for(lines);
+    // The language is needed only to count the words of long lines: an article without one (a
+    // table of figures, a two-line brief) never pays for detecting it.
+    let lex = OnceCell::new();
     let mut norm = String::new();
     let mut word_buf = String::new();
     let mut info = vec![Line::default(); lines.len()];
@@ -175,6 +178,7 @@ pub fn classify(
             class[i] = Class::Short;
             continue;
         }
+        let lex = *lex.get_or_init(|| lang::lexicon_for(lines));
         let counts = lang::count_words(line, lex, &mut word_buf);
         li.words = counts.words;
         li.address = counts.address;

@@ -335,17 +335,30 @@ pub fn normalise(line: &str, out: &mut String) {
         out.make_ascii_lowercase();
         return;
     }
+    // One pass over the characters: a run of white space becomes one space, written only
+    // before the next word.
     let is_space = |c: char| c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}';
-    for word in line.split(is_space).filter(|w| !w.is_empty()) {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        for c in word.chars() {
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
-            } else {
-                out.extend(c.to_lowercase());
+    out.reserve(line.len());
+    let mut space = false;
+    for c in line.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_whitespace() || c == '\x0b' {
+                space = !out.is_empty();
+                continue;
             }
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if is_space(c) {
+            space = !out.is_empty();
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.extend(c.to_lowercase());
         }
     }
 }
@@ -436,5 +449,39 @@ mod tests {
         let mut out = String::new();
         normalise("  Read\u{a0}MORE:\t now ", &mut out);
         assert_eq!(out, "read more: now");
+    }
+
+    #[test]
+    fn normalise_ascii_plain_and_spaced_lines_agree() {
+        let mut out = String::new();
+        for line in [
+            "Read MORE now",
+            " Read MORE now",
+            "Read MORE now ",
+            "Read  MORE now",
+            "Read\tMORE\r\nnow",
+        ] {
+            normalise(line, &mut out);
+            assert_eq!(out, "read more now", "{line:?}");
+        }
+        normalise("", &mut out);
+        assert_eq!(out, "");
+        normalise("   ", &mut out);
+        assert_eq!(out, "");
+        // A vertical tab is not white space to the ASCII path (nor to split_ascii_whitespace).
+        normalise("A\x0bB", &mut out);
+        assert_eq!(out, "a\x0bb");
+    }
+
+    #[test]
+    fn normalise_non_ascii_collapses_unicode_space() {
+        let mut out = String::new();
+        normalise(
+            "\u{feff} Über\u{2003}\u{200b}ALLES\x0b\tMEHR\u{a0}",
+            &mut out,
+        );
+        assert_eq!(out, "über alles mehr");
+        normalise("ÉTÉ", &mut out);
+        assert_eq!(out, "été");
     }
 }

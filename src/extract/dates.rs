@@ -128,7 +128,19 @@ pub fn find_date(line: &str) -> Option<Found> {
     let mut date: Option<(i32, u32, u32)> = None;
     let mut iso_time: Option<String> = None;
 
-    if let Some(c) = cal.iso.captures(line) {
+    // The numeric formats need their separators next to the year's digits; a byte test rules
+    // out most ASCII lines before their regex runs (`\d` also matches non-ASCII digits, so
+    // other lines always go to the regex).
+    let bytes = line.as_bytes();
+    let exotic = !line.is_ascii();
+    let digits = |w: &[u8]| w.iter().all(u8::is_ascii_digit);
+    let iso_shape = exotic
+        || bytes
+            .windows(10)
+            .any(|w| digits(&w[..4]) && w[4] == b'-' && digits(&w[5..7]) && w[7] == b'-');
+    let dotted_year = exotic || bytes.windows(5).any(|w| w[0] == b'.' && digits(&w[1..]));
+
+    if iso_shape && let Some(c) = cal.iso.captures(line) {
         let y: i32 = c[1].parse().ok()?;
         let m: u32 = c[2].parse().ok()?;
         let d: u32 = c[3].parse().ok()?;
@@ -179,6 +191,7 @@ pub fn find_date(line: &str) -> Option<Found> {
         }
     }
     if date.is_none()
+        && dotted_year
         && let Some(c) = cal.numeric.captures(line)
     {
         let d: u32 = c[1].parse().ok()?;
