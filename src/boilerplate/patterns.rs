@@ -8,10 +8,11 @@
 //! edit. Matching is linear in the line: exact lines go through a hash map; prefixes through one
 //! anchored Aho-Corasick automaton (the `aho-corasick` crate, which `regex` uses inside; called
 //! directly, a prefix test is one walk from the line's start that stops after a few bytes);
-//! substrings through one combined `regex` (a SIMD literal prefilter); regular expressions
-//! anchored at the line start through one combined `regex`, the others one by one (each keeps its
-//! own literal prefilter or reverse scan from the line end); only on a hit are the single rules
-//! tried to name the family. It never allocates per line beyond the caller's reused buffer.
+//! substrings through one combined `regex` (a SIMD literal prefilter), tried only on lines that
+//! hold the longest word of some phrase; regular expressions anchored at the line start through
+//! one combined `regex`, those anchored at its end through another (run backwards from the end),
+//! the others one by one (each keeps its own literal prefilter); only on a hit are the single
+//! rules tried to name the family. It never allocates per line beyond the caller's reused buffer.
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
@@ -68,11 +69,17 @@ pub struct Rules {
     prefix_any: Option<AhoCorasick>,
     contains: Vec<(String, String)>,
     contains_any: Option<Regex>,
+    /// The longest word of every `contains` phrase, as one regex: a line holding none of them
+    /// cannot hold a phrase. Short words that start many phrases ("to your inbox", "by using")
+    /// make the phrase search stop at almost every word of prose; the long ones are rarer.
+    contains_anchors: Option<Regex>,
     regexes: Vec<(Regex, String)>,
     regex_anchored: Option<Regex>,
-    /// Indexes into `regexes` of the rules not anchored at the line start. Each runs alone:
-    /// combined, they would lose the literal prefilters and end-anchored reverse scans the
-    /// `regex` crate gives a single pattern, and scan every byte of every line.
+    /// The rules anchored at the line end only, combined: the `regex` crate runs such a set
+    /// backwards from the end of the line, where it gives up after a few bytes.
+    regex_end: Option<Regex>,
+    /// Indexes into `regexes` of the other rules. Each runs alone: combined, they would lose the
+    /// literal prefilters the `regex` crate gives a single pattern, and scan every byte.
     regex_floating: Vec<usize>,
     count: usize,
 }
@@ -164,23 +171,26 @@ impl Rules {
         // Longer prefixes first, so the family reported is the most specific one.
         prefixes.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
         let prefix_any = prefix_automaton(&prefixes)?;
-        let contains_any = if contains.is_empty() {
-            None
-        } else {
-            let alts: Vec<String> = contains.iter().map(|c| regex::escape(&c.0)).collect();
-            let re = Regex::new(&format!("(?:{})", alts.join("|")))
-                .map_err(|e| format!("cannot combine phrases: {e}"))?;
-            Some(re)
-        };
+        let contains_any = literal_alternation(contains.iter().map(|c| c.0.as_str()))?;
+        let mut anchors: Vec<&str> = contains.iter().map(|c| longest_word(&c.0)).collect();
+        anchors.sort_unstable();
+        anchors.dedup();
+        let contains_anchors = literal_alternation(anchors.into_iter())?;
         Ok(Rules {
             lines,
             prefixes,
             prefix_any,
             contains,
             contains_any,
-            regex_anchored: combine(regexes.iter().filter(|r| r.0.as_str().starts_with('^')))?,
+            contains_anchors,
+            regex_anchored: combine(
+                regexes
+                    .iter()
+                    .filter(|r| anchoring(&r.0) == Anchoring::Start),
+            )?,
+            regex_end: combine(regexes.iter().filter(|r| anchoring(&r.0) == Anchoring::End))?,
             regex_floating: (0..regexes.len())
-                .filter(|&k| !regexes[k].0.as_str().starts_with('^'))
+                .filter(|&k| anchoring(&regexes[k].0) == Anchoring::None)
                 .collect(),
             regexes,
             count,
@@ -208,6 +218,10 @@ impl Rules {
             });
         }
         if norm.len() < CONTAINS_MAX_BYTES
+            && self
+                .contains_anchors
+                .as_ref()
+                .is_some_and(|re| re.is_match(norm))
             && let Some(re) = &self.contains_any
             && let Some(m) = re.find(norm)
             && let Some((_, family)) = self.contains.iter().find(|c| c.0 == m.as_str())
@@ -224,6 +238,7 @@ impl Rules {
                 .regex_anchored
                 .as_ref()
                 .is_some_and(|re| re.is_match(norm))
+                || self.regex_end.as_ref().is_some_and(|re| re.is_match(norm))
                 || self
                     .regex_floating
                     .iter()
@@ -278,6 +293,28 @@ impl Rules {
     }
 }
 
+/// One regex matching any of `phrases` literally, leftmost and, among phrases starting there, the
+/// one listed first (`None` for no phrases).
+fn literal_alternation<'a>(
+    phrases: impl Iterator<Item = &'a str>,
+) -> Result<Option<Regex>, String> {
+    let alts: Vec<String> = phrases.map(regex::escape).collect();
+    if alts.is_empty() {
+        return Ok(None);
+    }
+    Regex::new(&format!("(?:{})", alts.join("|")))
+        .map(Some)
+        .map_err(|e| format!("cannot combine phrases: {e}"))
+}
+
+/// The longest space-separated word of a normalised phrase (the first of equal ones); every
+/// line holding the phrase holds it.
+fn longest_word(phrase: &str) -> &str {
+    phrase
+        .split(' ')
+        .fold("", |best, w| if w.len() > best.len() { w } else { best })
+}
+
 /// One anchored automaton over the literal prefixes (`None` for none): a walk from the line's
 /// first byte that stops as soon as no prefix can match any more.
 fn prefix_automaton(prefixes: &[(String, String, Kind)]) -> Result<Option<AhoCorasick>, String> {
@@ -293,8 +330,28 @@ fn prefix_automaton(prefixes: &[(String, String, Kind)]) -> Result<Option<AhoCor
         .map_err(|e| format!("cannot combine phrases: {e}"))
 }
 
-/// One regex that matches where any of `rules` does (`None` for no rules), for the rules anchored
-/// at the line start: such a set gives up after a few bytes of most lines.
+/// Where a rule's pattern is tied to the line, as its text shows (a guess used only to group
+/// rules for speed: any grouping matches the same lines).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Anchoring {
+    Start,
+    End,
+    None,
+}
+
+fn anchoring(re: &Regex) -> Anchoring {
+    let p = re.as_str();
+    if p.starts_with('^') {
+        Anchoring::Start
+    } else if p.ends_with('$') && !p.ends_with("\\$") {
+        Anchoring::End
+    } else {
+        Anchoring::None
+    }
+}
+
+/// One regex that matches where any of `rules` does (`None` for no rules), for rules anchored at
+/// the same end of the line: such a set gives up after a few bytes of most lines.
 fn combine<'a>(rules: impl Iterator<Item = &'a (Regex, String)>) -> Result<Option<Regex>, String> {
     let alts: Vec<String> = rules.map(|r| format!("(?:{})", r.0.as_str())).collect();
     if alts.is_empty() {
