@@ -156,6 +156,7 @@ fn filter_bit(key: u64) -> usize {
 }
 
 /// The bytes of a word of at most 8 bytes as one number (zero-padded).
+#[inline]
 fn pack(word: &[u8]) -> Option<u64> {
     if word.len() > 8 {
         return None;
@@ -242,6 +243,7 @@ impl Lexicon {
     }
 
     /// Adds one word (lowercase bytes) to `counts`.
+    #[inline]
     fn count(&self, word: &[u8], counts: &mut WordCounts) {
         counts.add(self.words.get(word));
     }
