@@ -606,6 +606,67 @@ mod tests {
         assert_eq!(kept(&lines), vec![P1, P2]);
     }
 
+    /// The definition of [`Around`], walked from line `i` outwards.
+    fn scan_from(class: &[Class], i: usize, forward: bool) -> (Class, usize) {
+        let mut steps = 0;
+        let mut j = i;
+        loop {
+            if forward {
+                j += 1;
+                if j >= class.len() {
+                    let end = if steps < END_SHORT_LINES {
+                        Class::Good
+                    } else {
+                        Class::Bad
+                    };
+                    return (end, steps + 1);
+                }
+            } else {
+                if j == 0 {
+                    return (Class::Bad, steps + 1);
+                }
+                j -= 1;
+            }
+            match class[j] {
+                Class::Blank => {}
+                Class::Good | Class::Bad => return (class[j], steps + 1),
+                _ => steps += 1,
+            }
+        }
+    }
+
+    #[test]
+    fn surroundings_match_a_walk_from_each_line() {
+        let kinds = [
+            Class::Blank,
+            Class::Good,
+            Class::NearGood,
+            Class::Short,
+            Class::Bad,
+        ];
+        // 3,000 sequences of 0 to 14 lines from a fixed xorshift generator: runs of undecided
+        // lines longer and shorter than END_SHORT_LINES at both ends, blanks among them.
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..3000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 15) as usize;
+            let class: Vec<Class> = (0..len)
+                .map(|k| kinds[((seed >> (4 * k + 3)) % 5) as usize])
+                .collect();
+            let around = surroundings(&class);
+            for i in 0..len {
+                assert_eq!(around[i].prev, scan_from(&class, i, false), "{class:?} {i}");
+                assert_eq!(around[i].next, scan_from(&class, i, true), "{class:?} {i}");
+                let decided_after = class[i + 1..]
+                    .iter()
+                    .any(|c| matches!(c, Class::Good | Class::Bad));
+                assert_eq!(around[i].decided_after, decided_after, "{class:?} {i}");
+            }
+        }
+    }
+
     #[test]
     fn blank_lines_have_no_reason() {
         let v = classify(&["", P1], &BoilerplateOptions::default(), None);
