@@ -2,7 +2,9 @@
 //!
 //! Reads up to 3,000 articles from `../shared/corpora/reuters.jsonl` when it is there (one JSON
 //! object a line with a "text" field), else the project's own fixtures; times several passes.
-//! Run: `cargo bench --bench boilerplate` (`BENCH_DIR=folder` times that folder's files instead).
+//! Run: `cargo bench --bench boilerplate` (`BENCH_DIR=folder` times that folder's files instead;
+//! `BENCH_MB=n` sets the bytes processed over all passes, 200 by default: `BENCH_MB=1` makes one
+//! pass, small enough for `valgrind --tool=callgrind`).
 
 use std::time::Instant;
 
@@ -62,7 +64,11 @@ fn main() {
     let (source, docs) = load();
     let bytes: usize = docs.iter().map(String::len).sum();
     let opts = BoilerplateOptions::default();
-    let passes = (200_000_000 / bytes.max(1)).clamp(1, 2000);
+    let total_mb: usize = std::env::var("BENCH_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    let passes = (total_mb * 1_000_000 / bytes.max(1)).clamp(1, 2000);
     let mut kept = 0usize;
     let start = Instant::now();
     let cpu_start = cpu_ns();

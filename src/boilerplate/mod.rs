@@ -27,6 +27,7 @@ pub mod lang;
 pub mod patterns;
 pub mod repeats;
 
+use std::cell::OnceCell;
 use std::sync::Arc;
 
 use patterns::{Kind, Rules};
@@ -110,7 +111,9 @@ pub fn classify(
     opts: &BoilerplateOptions,
     repeats: Option<&RepeatCounts>,
 ) -> Vec<Verdict> {
-    let lex = lang::lexicon_for(lines);
+    // The language is needed only to count the words of long lines: an article without one (a
+    // table of figures, a two-line brief) never pays for detecting it.
+    let lex = OnceCell::new();
     let mut norm = String::new();
     let mut word_buf = String::new();
     let mut info = vec![Line::default(); lines.len()];
@@ -175,6 +178,7 @@ pub fn classify(
             class[i] = Class::Short;
             continue;
         }
+        let lex = *lex.get_or_init(|| lang::lexicon_for(lines));
         let counts = lang::count_words(line, lex, &mut word_buf);
         li.words = counts.words;
         li.address = counts.address;
@@ -291,36 +295,56 @@ fn ends_like_sentence(line: &str) -> bool {
     )
 }
 
-/// The class of the nearest line before `i` (or after, with `forward`) that is Good or Bad;
-/// the start of the text counts as Bad, its end as Good. Also returns the distance in non-blank lines.
-fn neighbour(class: &[Class], i: usize, forward: bool) -> (Class, usize) {
-    let mut steps = 0;
-    let mut j = i;
-    loop {
-        if forward {
-            j += 1;
-            if j >= class.len() {
-                // The end of the text is not chrome by itself: a story may end in a few short
-                // lines (a score, a one-line sign-off) with nothing after them.
-                let end = if steps < END_SHORT_LINES {
-                    Class::Good
-                } else {
-                    Class::Bad
-                };
-                return (end, steps + 1);
-            }
-        } else {
-            if j == 0 {
-                return (Class::Bad, steps + 1);
-            }
-            j -= 1;
-        }
-        match class[j] {
-            Class::Blank => {}
-            Class::Good | Class::Bad => return (class[j], steps + 1),
-            _ => steps += 1,
+/// What a line sees around it: the class of the nearest Good or Bad line before it and after it,
+/// each with the distance in non-blank lines (undecided lines in between, plus one). The start of
+/// the text counts as Bad; its end as Good when at most [`END_SHORT_LINES`] undecided lines lie
+/// before it, else Bad. `decided_after` says whether any Good or Bad line follows.
+#[derive(Debug, Clone, Copy)]
+struct Around {
+    prev: (Class, usize),
+    next: (Class, usize),
+    decided_after: bool,
+}
+
+/// [`Around`] for every line, in two passes over the text (a scan per line from each line was
+/// quadratic in a menu of hundreds of short lines).
+fn surroundings(class: &[Class]) -> Vec<Around> {
+    let decided = |c: Class| matches!(c, Class::Good | Class::Bad);
+    let mut around = vec![
+        Around {
+            prev: (Class::Bad, 1),
+            next: (Class::Good, 1),
+            decided_after: false,
+        };
+        class.len()
+    ];
+    let (mut last, mut undecided) = (Class::Bad, 0);
+    for (i, &c) in class.iter().enumerate() {
+        around[i].prev = (last, undecided + 1);
+        if decided(c) {
+            (last, undecided) = (c, 0);
+        } else if c != Class::Blank {
+            undecided += 1;
         }
     }
+    let (mut next, mut undecided) = (None, 0);
+    for (i, &c) in class.iter().enumerate().rev() {
+        // The end of the text is not chrome by itself: a story may end in a few short lines (a
+        // score, a one-line sign-off) with nothing after them.
+        let end = if undecided < END_SHORT_LINES {
+            Class::Good
+        } else {
+            Class::Bad
+        };
+        around[i].next = (next.unwrap_or(end), undecided + 1);
+        around[i].decided_after = next.is_some();
+        if decided(c) {
+            (next, undecided) = (Some(c), 0);
+        } else if c != Class::Blank {
+            undecided += 1;
+        }
+    }
+    around
 }
 
 /// Features alone never empty an article: when nothing is left (a wire table of figures, a
@@ -340,12 +364,13 @@ fn keep_something(class: &mut [Class], info: &mut [Line]) {
 /// Near-good lines: bad only when boilerplate lies on both sides.
 fn smooth_near_good(class: &mut [Class], info: &mut [Line]) {
     let before = class.to_vec();
+    let around = surroundings(&before);
     for i in 0..class.len() {
         if before[i] != Class::NearGood {
             continue;
         }
-        let (prev, _) = neighbour(&before, i, false);
-        let (next, _) = neighbour(&before, i, true);
+        let (prev, _) = around[i].prev;
+        let (next, _) = around[i].next;
         if prev == Class::Bad && next == Class::Bad {
             class[i] = Class::Bad;
             info[i].reason = Some("prose-like line between boilerplate".into());
@@ -359,15 +384,15 @@ fn smooth_near_good(class: &mut [Class], info: &mut [Line]) {
 /// line stays only when it reads as a sentence and touches the content.
 fn smooth_short(class: &mut [Class], info: &mut [Line]) {
     let before = class.to_vec();
+    let around = surroundings(&before);
     for i in 0..class.len() {
         if before[i] != Class::Short {
             continue;
         }
-        let (prev, dp) = neighbour(&before, i, false);
-        let (next, dn) = neighbour(&before, i, true);
-        let at_end = !class[i + 1..]
-            .iter()
-            .any(|c| matches!(c, Class::Good | Class::Bad));
+        let (prev, dp) = around[i].prev;
+        let (next, dn) = around[i].next;
+        // Lines after `i` are not changed yet by this loop, so `before` still holds them.
+        let at_end = !around[i].decided_after;
         let line_like_content = info[i].ends_sentence || info[i].digits;
         let keep = match (prev, next) {
             (Class::Good, Class::Good) if at_end => line_like_content,
@@ -579,6 +604,67 @@ mod tests {
              falling apart, and nobody in the council would listen to any of us.",
         ];
         assert_eq!(kept(&lines), vec![P1, P2]);
+    }
+
+    /// The definition of [`Around`], walked from line `i` outwards.
+    fn scan_from(class: &[Class], i: usize, forward: bool) -> (Class, usize) {
+        let mut steps = 0;
+        let mut j = i;
+        loop {
+            if forward {
+                j += 1;
+                if j >= class.len() {
+                    let end = if steps < END_SHORT_LINES {
+                        Class::Good
+                    } else {
+                        Class::Bad
+                    };
+                    return (end, steps + 1);
+                }
+            } else {
+                if j == 0 {
+                    return (Class::Bad, steps + 1);
+                }
+                j -= 1;
+            }
+            match class[j] {
+                Class::Blank => {}
+                Class::Good | Class::Bad => return (class[j], steps + 1),
+                _ => steps += 1,
+            }
+        }
+    }
+
+    #[test]
+    fn surroundings_match_a_walk_from_each_line() {
+        let kinds = [
+            Class::Blank,
+            Class::Good,
+            Class::NearGood,
+            Class::Short,
+            Class::Bad,
+        ];
+        // 3,000 sequences of 0 to 14 lines from a fixed xorshift generator: runs of undecided
+        // lines longer and shorter than END_SHORT_LINES at both ends, blanks among them.
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..3000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 15) as usize;
+            let class: Vec<Class> = (0..len)
+                .map(|k| kinds[((seed >> (4 * k + 3)) % 5) as usize])
+                .collect();
+            let around = surroundings(&class);
+            for i in 0..len {
+                assert_eq!(around[i].prev, scan_from(&class, i, false), "{class:?} {i}");
+                assert_eq!(around[i].next, scan_from(&class, i, true), "{class:?} {i}");
+                let decided_after = class[i + 1..]
+                    .iter()
+                    .any(|c| matches!(c, Class::Good | Class::Bad));
+                assert_eq!(around[i].decided_after, decided_after, "{class:?} {i}");
+            }
+        }
     }
 
     #[test]

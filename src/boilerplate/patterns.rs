@@ -5,14 +5,19 @@
 //! [`Rules`] value that tells, for one normalised line, which family matches and how.
 //!
 //! The rules are data, not code, so that adding a language or a site's own phrases is a text
-//! edit. Matching is linear in the line: exact lines go through a hash map, prefixes, substrings
-//! and regular expressions each through one combined `regex` (which uses Aho-Corasick for the
-//! literal alternations); only on a hit are the single rules tried to name the family. It never
-//! allocates per line beyond the caller's reused buffer.
+//! edit. Matching is linear in the line: exact lines go through a hash map; prefixes through one
+//! anchored Aho-Corasick automaton (the `aho-corasick` crate, which `regex` uses inside; called
+//! directly, a prefix test is one walk from the line's start that stops after a few bytes);
+//! substrings through one combined `regex` (a SIMD literal prefilter), tried only on lines that
+//! hold the longest word of some phrase; regular expressions anchored at the line start through
+//! one combined `regex`, those anchored at its end through another (run backwards from the end),
+//! the others one by one (each keeps its own literal prefilter); only on a hit are the single
+//! rules tried to name the family. It never allocates per line beyond the caller's reused buffer.
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use regex::Regex;
 
 /// The built-in rule files, in the order they are read.
@@ -61,12 +66,21 @@ pub struct Hit<'a> {
 pub struct Rules {
     lines: HashMap<String, (String, Kind), crate::boilerplate::lang::WordHash>,
     prefixes: Vec<(String, String, Kind)>,
-    prefix_any: Option<Regex>,
+    prefix_any: Option<AhoCorasick>,
     contains: Vec<(String, String)>,
     contains_any: Option<Regex>,
+    /// The longest word of every `contains` phrase, as one regex: a line holding none of them
+    /// cannot hold a phrase. Short words that start many phrases ("to your inbox", "by using")
+    /// make the phrase search stop at almost every word of prose; the long ones are rarer.
+    contains_anchors: Option<Regex>,
     regexes: Vec<(Regex, String)>,
     regex_anchored: Option<Regex>,
-    regex_floating: Option<Regex>,
+    /// The rules anchored at the line end only, combined: the `regex` crate runs such a set
+    /// backwards from the end of the line, where it gives up after a few bytes.
+    regex_end: Option<Regex>,
+    /// Indexes into `regexes` of the other rules. Each runs alone: combined, they would lose the
+    /// literal prefilters the `regex` crate gives a single pattern, and scan every byte.
+    regex_floating: Vec<usize>,
     count: usize,
 }
 
@@ -141,8 +155,9 @@ impl Rules {
                     "keep" => prefixes.push((pattern_norm, family.to_string(), Kind::Keep)),
                     "contains" => contains.push((pattern_norm, family.to_string())),
                     "regex" => {
-                        Regex::new(pattern).map_err(|e| bad(&format!("bad regex ({e})")))?;
-                        regexes.push((pattern.to_string(), family.to_string()));
+                        let re =
+                            Regex::new(pattern).map_err(|e| bad(&format!("bad regex ({e})")))?;
+                        regexes.push((re, family.to_string()));
                     }
                     _ => {
                         return Err(bad(
@@ -155,30 +170,29 @@ impl Rules {
         }
         // Longer prefixes first, so the family reported is the most specific one.
         prefixes.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
-        let alternation = |items: &mut dyn Iterator<Item = &String>, anchored: bool| {
-            let alts: Vec<String> = items.map(|p| regex::escape(p)).collect();
-            if alts.is_empty() {
-                return Ok(None);
-            }
-            let head = if anchored { "^(?:" } else { "(?:" };
-            Regex::new(&format!("{head}{})", alts.join("|")))
-                .map(Some)
-                .map_err(|e| format!("cannot combine phrases: {e}"))
-        };
-        let prefix_any = alternation(&mut prefixes.iter().map(|p| &p.0), true)?;
-        let contains_any = alternation(&mut contains.iter().map(|p| &p.0), false)?;
+        let prefix_any = prefix_automaton(&prefixes)?;
+        let contains_any = literal_alternation(contains.iter().map(|c| c.0.as_str()))?;
+        let mut anchors: Vec<&str> = contains.iter().map(|c| longest_word(&c.0)).collect();
+        anchors.sort_unstable();
+        anchors.dedup();
+        let contains_anchors = literal_alternation(anchors.into_iter())?;
         Ok(Rules {
             lines,
             prefixes,
             prefix_any,
             contains,
             contains_any,
-            regex_anchored: combine(regexes.iter().filter(|r| r.0.starts_with('^')))?,
-            regex_floating: combine(regexes.iter().filter(|r| !r.0.starts_with('^')))?,
-            regexes: regexes
-                .into_iter()
-                .filter_map(|(r, f)| Regex::new(&r).ok().map(|r| (r, f)))
+            contains_anchors,
+            regex_anchored: combine(
+                regexes
+                    .iter()
+                    .filter(|r| anchoring(&r.0) == Anchoring::Start),
+            )?,
+            regex_end: combine(regexes.iter().filter(|r| anchoring(&r.0) == Anchoring::End))?,
+            regex_floating: (0..regexes.len())
+                .filter(|&k| anchoring(&regexes[k].0) == Anchoring::None)
                 .collect(),
+            regexes,
             count,
         })
     }
@@ -195,8 +209,7 @@ impl Rules {
         if let Some(hit) = self.tail_with_count(bare) {
             return Some(hit);
         }
-        if let Some(re) = &self.prefix_any
-            && re.is_match(norm)
+        if self.has_prefix(norm)
             && let Some((_, family, kind)) = self.prefixes.iter().find(|p| norm.starts_with(&p.0))
         {
             return Some(Hit {
@@ -205,6 +218,10 @@ impl Rules {
             });
         }
         if norm.len() < CONTAINS_MAX_BYTES
+            && self
+                .contains_anchors
+                .as_ref()
+                .is_some_and(|re| re.is_match(norm))
             && let Some(re) = &self.contains_any
             && let Some(m) = re.find(norm)
             && let Some((_, family)) = self.contains.iter().find(|c| c.0 == m.as_str())
@@ -214,11 +231,18 @@ impl Rules {
                 kind: Kind::Contains,
             });
         }
-        // One pass of the combined regex; only a hit pays for finding which one it was.
+        // One pass of the combined anchored regex and one test per floating rule; only a hit
+        // pays for finding which rule it was.
         if norm.len() < CONTAINS_MAX_BYTES
-            && [&self.regex_anchored, &self.regex_floating]
-                .iter()
-                .any(|re| re.as_ref().is_some_and(|re| re.is_match(norm)))
+            && (self
+                .regex_anchored
+                .as_ref()
+                .is_some_and(|re| re.is_match(norm))
+                || self.regex_end.as_ref().is_some_and(|re| re.is_match(norm))
+                || self
+                    .regex_floating
+                    .iter()
+                    .any(|&k| self.regexes[k].0.is_match(norm)))
             && let Some((_, family)) = self.regexes.iter().find(|(re, _)| re.is_match(norm))
         {
             return Some(Hit {
@@ -232,8 +256,7 @@ impl Rules {
     /// Only the `prefix` and `keep` rules, for the head of a long line (the others never match a
     /// line of [`CONTAINS_MAX_BYTES`] or more).
     pub fn find_prefix(&self, norm: &str) -> Option<Hit<'_>> {
-        let re = self.prefix_any.as_ref()?;
-        if !re.is_match(norm) {
+        if !self.has_prefix(norm) {
             return None;
         }
         self.prefixes
@@ -243,6 +266,13 @@ impl Rules {
                 family,
                 kind: *kind,
             })
+    }
+
+    /// Whether some `prefix` or `keep` pattern starts `norm` (one walk of an anchored automaton).
+    fn has_prefix(&self, norm: &str) -> bool {
+        self.prefix_any
+            .as_ref()
+            .is_some_and(|ac| ac.is_match(Input::new(norm).anchored(Anchored::Yes)))
     }
 
     /// `Comments (12)`, `Kommentare 3`: a tail line followed by a count.
@@ -263,10 +293,67 @@ impl Rules {
     }
 }
 
-/// One regex that matches where any of `rules` does (`None` for no rules). Anchored and floating
-/// rules are combined apart: an anchored set gives up after a few bytes of a line.
-fn combine<'a>(rules: impl Iterator<Item = &'a (String, String)>) -> Result<Option<Regex>, String> {
-    let alts: Vec<String> = rules.map(|r| format!("(?:{})", r.0)).collect();
+/// One regex matching any of `phrases` literally, leftmost and, among phrases starting there, the
+/// one listed first (`None` for no phrases).
+fn literal_alternation<'a>(
+    phrases: impl Iterator<Item = &'a str>,
+) -> Result<Option<Regex>, String> {
+    let alts: Vec<String> = phrases.map(regex::escape).collect();
+    if alts.is_empty() {
+        return Ok(None);
+    }
+    Regex::new(&format!("(?:{})", alts.join("|")))
+        .map(Some)
+        .map_err(|e| format!("cannot combine phrases: {e}"))
+}
+
+/// The longest space-separated word of a normalised phrase (the first of equal ones); every
+/// line holding the phrase holds it.
+fn longest_word(phrase: &str) -> &str {
+    phrase
+        .split(' ')
+        .fold("", |best, w| if w.len() > best.len() { w } else { best })
+}
+
+/// One anchored automaton over the literal prefixes (`None` for none): a walk from the line's
+/// first byte that stops as soon as no prefix can match any more.
+fn prefix_automaton(prefixes: &[(String, String, Kind)]) -> Result<Option<AhoCorasick>, String> {
+    if prefixes.is_empty() {
+        return Ok(None);
+    }
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostFirst)
+        .start_kind(StartKind::Anchored)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(prefixes.iter().map(|p| &p.0))
+        .map(Some)
+        .map_err(|e| format!("cannot combine phrases: {e}"))
+}
+
+/// Where a rule's pattern is tied to the line, as its text shows (a guess used only to group
+/// rules for speed: any grouping matches the same lines).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Anchoring {
+    Start,
+    End,
+    None,
+}
+
+fn anchoring(re: &Regex) -> Anchoring {
+    let p = re.as_str();
+    if p.starts_with('^') {
+        Anchoring::Start
+    } else if p.ends_with('$') && !p.ends_with("\\$") {
+        Anchoring::End
+    } else {
+        Anchoring::None
+    }
+}
+
+/// One regex that matches where any of `rules` does (`None` for no rules), for rules anchored at
+/// the same end of the line: such a set gives up after a few bytes of most lines.
+fn combine<'a>(rules: impl Iterator<Item = &'a (Regex, String)>) -> Result<Option<Regex>, String> {
+    let alts: Vec<String> = rules.map(|r| format!("(?:{})", r.0.as_str())).collect();
     if alts.is_empty() {
         return Ok(None);
     }
@@ -280,7 +367,22 @@ fn combine<'a>(rules: impl Iterator<Item = &'a (String, String)>) -> Result<Opti
 pub fn normalise(line: &str, out: &mut String) {
     out.clear();
     if line.is_ascii() {
-        // Fast path: whole words copied, then lowercased in place.
+        let bytes = line.as_bytes();
+        // Most lines need no change of white space: single spaces between words, none at either
+        // end, no tab or other control byte. Then one copy and an in-place lowercase do it (both
+        // loops without branches that the compiler vectorises).
+        let control = bytes.iter().fold(false, |acc, &b| acc | (b < b' '));
+        let double = bytes
+            .iter()
+            .zip(bytes.iter().skip(1))
+            .fold(false, |acc, (&a, &b)| acc | ((a == b' ') & (b == b' ')));
+        let ends = bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ');
+        if !(control | double | ends) {
+            out.push_str(line);
+            out.make_ascii_lowercase();
+            return;
+        }
+        // Otherwise whole words are copied, then lowercased in place.
         for word in line.split_ascii_whitespace() {
             if !out.is_empty() {
                 out.push(' ');
@@ -290,17 +392,30 @@ pub fn normalise(line: &str, out: &mut String) {
         out.make_ascii_lowercase();
         return;
     }
+    // One pass over the characters: a run of white space becomes one space, written only
+    // before the next word.
     let is_space = |c: char| c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}';
-    for word in line.split(is_space).filter(|w| !w.is_empty()) {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        for c in word.chars() {
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
-            } else {
-                out.extend(c.to_lowercase());
+    out.reserve(line.len());
+    let mut space = false;
+    for c in line.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_whitespace() || c == '\x0b' {
+                space = !out.is_empty();
+                continue;
             }
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if is_space(c) {
+            space = !out.is_empty();
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.extend(c.to_lowercase());
         }
     }
 }
@@ -391,5 +506,39 @@ mod tests {
         let mut out = String::new();
         normalise("  Read\u{a0}MORE:\t now ", &mut out);
         assert_eq!(out, "read more: now");
+    }
+
+    #[test]
+    fn normalise_ascii_plain_and_spaced_lines_agree() {
+        let mut out = String::new();
+        for line in [
+            "Read MORE now",
+            " Read MORE now",
+            "Read MORE now ",
+            "Read  MORE now",
+            "Read\tMORE\r\nnow",
+        ] {
+            normalise(line, &mut out);
+            assert_eq!(out, "read more now", "{line:?}");
+        }
+        normalise("", &mut out);
+        assert_eq!(out, "");
+        normalise("   ", &mut out);
+        assert_eq!(out, "");
+        // A vertical tab is not white space to the ASCII path (nor to split_ascii_whitespace).
+        normalise("A\x0bB", &mut out);
+        assert_eq!(out, "a\x0bb");
+    }
+
+    #[test]
+    fn normalise_non_ascii_collapses_unicode_space() {
+        let mut out = String::new();
+        normalise(
+            "\u{feff} Über\u{2003}\u{200b}ALLES\x0b\tMEHR\u{a0}",
+            &mut out,
+        );
+        assert_eq!(out, "über alles mehr");
+        normalise("ÉTÉ", &mut out);
+        assert_eq!(out, "été");
     }
 }

@@ -59,10 +59,12 @@ pub struct ArticleKeys {
 /// The key of one line, or `None` for lines that never count (blank, no letter).
 pub fn line_key(line: &str, buf: &mut String) -> Option<u64> {
     normalise(line, buf);
-    if !buf.chars().any(char::is_alphabetic) {
-        return None;
-    }
-    Some(xxh3_64(buf.as_bytes()))
+    let has_letter = if buf.is_ascii() {
+        buf.bytes().any(|b| b.is_ascii_alphabetic())
+    } else {
+        buf.chars().any(char::is_alphabetic)
+    };
+    has_letter.then(|| xxh3_64(buf.as_bytes()))
 }
 
 /// Hashes the lines of one article (this part can run in parallel).
@@ -75,7 +77,8 @@ pub fn article_keys(lines: &[&str]) -> ArticleKeys {
             continue;
         };
         keys.push(key);
-        if buf.split(' ').count() >= KEY_LINE_WORDS
+        // Words of a normalised line: one more than its spaces (counted without a search).
+        if buf.bytes().filter(|&b| b == b' ').count() + 1 >= KEY_LINE_WORDS
             && !smallest.contains(&key)
             && let Some(max) = smallest.iter_mut().max()
             && key < *max

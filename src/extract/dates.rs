@@ -116,11 +116,11 @@ fn valid(year: i32, month: u32, day: u32) -> bool {
 /// Reads the first date in `line`, if any.
 pub fn find_date(line: &str) -> Option<Found> {
     // Every format read here has a four-digit year: a cheap test before any regex runs.
-    let has_year = line
-        .as_bytes()
-        .windows(4)
-        .any(|w| w.iter().all(u8::is_ascii_digit));
-    if line.len() > 200 || !has_year {
+    if line.len() > 200 {
+        return None;
+    }
+    let shapes = digit_shapes(line.as_bytes());
+    if !shapes.year {
         return None;
     }
     let cal = &*CALENDAR;
@@ -128,7 +128,14 @@ pub fn find_date(line: &str) -> Option<Found> {
     let mut date: Option<(i32, u32, u32)> = None;
     let mut iso_time: Option<String> = None;
 
-    if let Some(c) = cal.iso.captures(line) {
+    // The numeric formats need their separators next to the year's digits; the byte test rules
+    // out most ASCII lines before their regex runs (`\d` also matches non-ASCII digits, so
+    // other lines always go to the regex).
+    let exotic = !line.is_ascii();
+    let iso_shape = exotic || shapes.iso;
+    let dotted_year = exotic || shapes.dotted;
+
+    if iso_shape && let Some(c) = cal.iso.captures(line) {
         let y: i32 = c[1].parse().ok()?;
         let m: u32 = c[2].parse().ok()?;
         let d: u32 = c[3].parse().ok()?;
@@ -179,6 +186,7 @@ pub fn find_date(line: &str) -> Option<Found> {
         }
     }
     if date.is_none()
+        && dotted_year
         && let Some(c) = cal.numeric.captures(line)
     {
         let d: u32 = c[1].parse().ok()?;
@@ -202,6 +210,39 @@ pub fn find_date(line: &str) -> Option<Found> {
         iso: format!("{y:04}-{m:02}-{d:02}{}", iso_time.unwrap_or_default()),
         whole_line,
     })
+}
+
+/// What a line's ASCII digits allow: a four-digit run (`year`), one followed by `-dd-`
+/// (`iso`), one right after a full stop (`dotted`). Necessary, not sufficient, for the formats.
+#[derive(Debug, Default, Clone, Copy)]
+struct DigitShapes {
+    year: bool,
+    iso: bool,
+    dotted: bool,
+}
+
+/// One pass over the bytes, counting runs of digits.
+fn digit_shapes(bytes: &[u8]) -> DigitShapes {
+    let mut shapes = DigitShapes::default();
+    let digit = |k: usize| bytes.get(k).is_some_and(u8::is_ascii_digit);
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !b.is_ascii_digit() {
+            run = 0;
+            continue;
+        }
+        run += 1;
+        if run == 4 {
+            shapes.year = true;
+            let start = i - 3;
+            shapes.dotted |= start > 0 && bytes[start - 1] == b'.';
+            shapes.iso |= bytes.get(i + 1) == Some(&b'-')
+                && digit(i + 2)
+                && digit(i + 3)
+                && bytes.get(i + 4) == Some(&b'-');
+        }
+    }
+    shapes
 }
 
 /// The first time of day outside the date's own span: `T14:30:00` plus an offset when a zone
@@ -335,6 +376,19 @@ mod tests {
         let f = find_date("The agreement was signed on 3 May 2021 in Canberra by both ministers.")
             .expect("a date");
         assert!(!f.whole_line);
+    }
+
+    #[test]
+    fn digit_shapes_find_years_and_separators() {
+        let s = digit_shapes(b"Stand: 2024-05-01T02:26");
+        assert!(s.year && s.iso && !s.dotted);
+        let s = digit_shapes(b"Stand: 03.02.2023, 14:30 Uhr");
+        assert!(s.year && s.dotted && !s.iso);
+        let s = digit_shapes(b"Bayern 3:1 Dortmund, 123 fans");
+        assert!(!s.year && !s.iso && !s.dotted);
+        // Five digits hold a four-digit run, but no ISO date starts inside them.
+        let s = digit_shapes(b"12024-05-01");
+        assert!(s.year && !s.iso);
     }
 
     #[test]

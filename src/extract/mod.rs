@@ -21,6 +21,7 @@
 
 pub mod dates;
 
+use std::cell::OnceCell;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -91,6 +92,14 @@ pub fn extract(lines: &[&str], verdicts: &[Verdict]) -> Extracted {
             .is_some_and(|r| r.starts_with("phrase:") || r.starts_with("repeated"))
     };
     let words = |i: usize| text(i).split_whitespace().count();
+    // Each line is read for a date at most once, however many of the searches below look at it.
+    let dates_read: Vec<OnceCell<Option<dates::Found>>> = (0..n).map(|_| OnceCell::new()).collect();
+    let date_of = |i: usize| {
+        dates_read[i]
+            .get_or_init(|| dates::find_date(text(i)))
+            .as_ref()
+    };
+    let lone_name = |i: usize| is_lone_name(text(i)) && date_of(i).is_none();
     let is_prose = |i: usize| {
         let t = text(i);
         verdicts[i].keep
@@ -110,7 +119,7 @@ pub fn extract(lines: &[&str], verdicts: &[Verdict]) -> Extracted {
             && t.chars().count() <= 220
             && !t.ends_with('.')
             && byline_of(t).is_none()
-            && dates::find_date(t).is_none_or(|d| !d.whole_line)
+            && date_of(i).is_none_or(|d| !d.whole_line)
     };
     // The headline comes before any kept text: search above the first kept line (inclusive)
     // first, so a run of kept figures or short lines above the first prose paragraph (a wire
@@ -140,11 +149,11 @@ pub fn extract(lines: &[&str], verdicts: &[Verdict]) -> Extracted {
         {
             // Only a line that is set apart from the story: no final full stop (a deck), or
             // followed by the byline or the dateline. Otherwise it is the first paragraph.
-            let next = (j + 1..n).find(|&k| !text(k).is_empty()).map(text);
-            let before_credits = next.is_some_and(|t| {
-                byline_of(t).is_some()
-                    || is_lone_name(t)
-                    || dates::find_date(t).is_some_and(|d| d.whole_line)
+            let next = (j + 1..n).find(|&k| !text(k).is_empty());
+            let before_credits = next.is_some_and(|k| {
+                byline_of(text(k)).is_some()
+                    || lone_name(k)
+                    || date_of(k).is_some_and(|d| d.whole_line)
             });
             if !ends_sentence(text(j)) || before_credits {
                 found.subtitle = Some(text(j).to_string());
@@ -162,11 +171,11 @@ pub fn extract(lines: &[&str], verdicts: &[Verdict]) -> Extracted {
             continue;
         }
         if found.published.is_none()
-            && let Some(d) = dates::find_date(t)
+            && let Some(d) = date_of(i)
             && (d.whole_line || t.chars().count() <= 120 && !is_prose(i))
         {
             found.published = Some(Published {
-                iso: Some(d.iso),
+                iso: Some(d.iso.clone()),
                 raw: t.to_string(),
             });
             date_at = Some(i);
@@ -209,7 +218,7 @@ pub fn extract(lines: &[&str], verdicts: &[Verdict]) -> Extracted {
         }
         if let Some(i) = spots
             .into_iter()
-            .find(|&i| !found.uses(i) && !is_chrome(i) && is_lone_name(text(i)))
+            .find(|&i| !found.uses(i) && !is_chrome(i) && lone_name(i))
         {
             found.byline = Some(text(i).to_string());
             found.used.push((i, "byline"));
@@ -217,14 +226,12 @@ pub fn extract(lines: &[&str], verdicts: &[Verdict]) -> Extracted {
     }
     // A date anywhere else, when the line is only a date.
     if found.published.is_none()
-        && let Some((i, d)) = (0..n).filter(|&i| text(i).len() <= 100).find_map(|i| {
-            dates::find_date(text(i))
-                .filter(|d| d.whole_line)
-                .map(|d| (i, d))
-        })
+        && let Some((i, d)) = (0..n)
+            .filter(|&i| text(i).len() <= 100)
+            .find_map(|i| date_of(i).filter(|d| d.whole_line).map(|d| (i, d)))
     {
         found.published = Some(Published {
-            iso: Some(d.iso),
+            iso: Some(d.iso.clone()),
             raw: text(i).to_string(),
         });
         if verdicts[i].keep {
@@ -270,16 +277,20 @@ fn byline_of(t: &str) -> Option<String> {
     (capitalised * 2 >= words.len()).then(|| name.to_string())
 }
 
-/// A line that is nothing but a person's name: 2 to 4 capitalised words of letters.
+/// A line made of 2 to 4 capitalised words of letters, like a person's name (the caller checks
+/// that it is not a date).
 fn is_lone_name(t: &str) -> bool {
-    let words: Vec<&str> = t.split_whitespace().collect();
-    (2..=4).contains(&words.len())
-        && words.iter().all(|w| {
-            let mut chars = w.chars();
-            chars.next().is_some_and(char::is_uppercase)
-                && chars.all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’' | '.'))
-        })
-        && dates::find_date(t).is_none()
+    let mut count = 0;
+    for w in t.split_whitespace() {
+        count += 1;
+        let mut chars = w.chars();
+        let name_like = chars.next().is_some_and(char::is_uppercase)
+            && chars.all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’' | '.'));
+        if count > 4 || !name_like {
+            return false;
+        }
+    }
+    count >= 2
 }
 
 #[cfg(test)]
