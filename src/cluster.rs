@@ -308,111 +308,166 @@ impl StoredKeys {
 /// Candidate pairs `(a, b)` with `a < b`, sorted, that pass a cheap look (shared names, or
 /// estimated shingle Jaccard): what [`group_pairs`] verifies.
 pub fn candidate_pairs(keys: &[Keys], df: &DocFreq, opts: &ClusterOptions) -> Vec<(u32, u32)> {
-    // a cheap look at names and shingles first: most candidates are not the same story
-    candidates(keys, df, opts)
-        .into_par_iter()
-        .filter(|&(a, b)| {
-            let (ka, kb) = (&keys[a as usize], &keys[b as usize]);
-            name_overlap(ka.names, kb.names) >= PREFILTER_NAME_OVERLAP
-                || fingerprint::minhash_jaccard(ka.minhash, kb.minhash) >= PREFILTER_JACCARD
-        })
-        .collect()
+    CandidateIndex::new(keys, df, opts).pairs(keys, &vec![true; keys.len()])
 }
 
-/// Candidate pairs `(a, b)` with `a < b`, sorted, from the LSH bands and the rare-token index.
-///
-/// Buckets are runs of a sorted `(key, article)` list, one list per LSH band and one for the
-/// rare-token index; each article looks up its own buckets (binary search) and takes as
-/// partners the bucket's first [`ClusterOptions::bucket_links`] members that come before it.
-/// A partner found in any LSH band, or in at least two rare-token buckets, makes a pair. Work
-/// and memory grow linearly with the batch, and every step but the sorts runs per article in
-/// parallel.
-fn candidates(fps: &[Keys], df: &DocFreq, opts: &ClusterOptions) -> Vec<(u32, u32)> {
-    let links = opts.bucket_links.max(1);
-    let band_keys = |fp: &Keys| -> Vec<u64> {
-        fp.minhash
-            .chunks(BAND_ROWS)
-            .enumerate()
-            .map(|(band, rows)| {
-                let mut key = 0xcbf2_9ce4_8422_2325u64 ^ band as u64;
-                for &r in rows {
-                    key = (key ^ u64::from(r)).wrapping_mul(0x0100_0000_01b3);
-                }
-                key
-            })
-            .collect()
-    };
-    let keys: Vec<Vec<u64>> = fps
-        .par_iter()
-        .map(|fp| if fp.empty { Vec::new() } else { band_keys(fp) })
-        .collect();
-    let rare: Vec<Vec<u32>> = fps
-        .par_iter()
-        .map(|fp| rare_tokens(fp, df, opts.rare_tokens))
-        .collect();
-    let mut lsh: Vec<(u64, u32)> = keys
-        .iter()
-        .enumerate()
-        .flat_map(|(i, ks)| ks.iter().map(move |&k| (k, i as u32)))
-        .collect();
-    lsh.par_sort_unstable();
-    let mut index: Vec<(u32, u32)> = rare
-        .iter()
-        .enumerate()
-        .flat_map(|(i, ts)| ts.iter().map(move |&t| (t, i as u32)))
-        .collect();
-    index.par_sort_unstable();
-    let (lsh_offsets, lsh_starts) = bucket_starts(&lsh, fps.len());
-    let (index_offsets, index_starts) = bucket_starts(&index, fps.len());
-    let mut pairs: Vec<(u32, u32)> = (0..fps.len())
-        .into_par_iter()
-        .flat_map_iter(|j| {
-            // (partner, is_lsh)
-            let mut partners: Vec<(u32, bool)> = Vec::new();
-            let take = |sorted_starts: &[u32], is_lsh: bool, partners: &mut Vec<(u32, bool)>| {
-                let entry = |p: usize| -> Option<(u64, u32)> {
-                    if is_lsh {
-                        lsh.get(p).copied()
-                    } else {
-                        index.get(p).map(|&(key, i)| (u64::from(key), i))
+/// The buckets of candidate search over a batch: sorted `(key, article)` lists, one per LSH band
+/// and one for the rare-token index. Each article takes as partners the first
+/// [`ClusterOptions::bucket_links`] members of each of its buckets that come before it; a
+/// partner found in any LSH band, or in at least two rare-token buckets, makes a pair. Building
+/// and searching grow linearly with the batch, and searching runs per article in parallel, for
+/// all articles ([`candidate_pairs`]) or only some (a state run searches from its new articles
+/// and the stories they touch).
+pub struct CandidateIndex {
+    links: usize,
+    lsh: Vec<(u64, u32)>,
+    index: Vec<(u32, u32)>,
+    lsh_offsets: Vec<u32>,
+    lsh_starts: Vec<u32>,
+    index_offsets: Vec<u32>,
+    index_starts: Vec<u32>,
+}
+
+impl CandidateIndex {
+    /// Files every article under its LSH band keys and its rarest names and figures.
+    pub fn new(fps: &[Keys], df: &DocFreq, opts: &ClusterOptions) -> CandidateIndex {
+        let band_keys = |fp: &Keys| -> Vec<u64> {
+            fp.minhash
+                .chunks(BAND_ROWS)
+                .enumerate()
+                .map(|(band, rows)| {
+                    let mut key = 0xcbf2_9ce4_8422_2325u64 ^ band as u64;
+                    for &r in rows {
+                        key = (key ^ u64::from(r)).wrapping_mul(0x0100_0000_01b3);
                     }
+                    key
+                })
+                .collect()
+        };
+        let keys: Vec<Vec<u64>> = fps
+            .par_iter()
+            .map(|fp| if fp.empty { Vec::new() } else { band_keys(fp) })
+            .collect();
+        let rare: Vec<Vec<u32>> = fps
+            .par_iter()
+            .map(|fp| rare_tokens(fp, df, opts.rare_tokens))
+            .collect();
+        let mut lsh: Vec<(u64, u32)> = keys
+            .iter()
+            .enumerate()
+            .flat_map(|(i, ks)| ks.iter().map(move |&k| (k, i as u32)))
+            .collect();
+        lsh.par_sort_unstable();
+        let mut index: Vec<(u32, u32)> = rare
+            .iter()
+            .enumerate()
+            .flat_map(|(i, ts)| ts.iter().map(move |&t| (t, i as u32)))
+            .collect();
+        index.par_sort_unstable();
+        let (lsh_offsets, lsh_starts) = bucket_starts(&lsh, fps.len());
+        let (index_offsets, index_starts) = bucket_starts(&index, fps.len());
+        CandidateIndex {
+            links: opts.bucket_links.max(1),
+            lsh,
+            index,
+            lsh_offsets,
+            lsh_starts,
+            index_offsets,
+            index_starts,
+        }
+    }
+
+    /// The entry at position `p` of the band list (`is_lsh`) or the rare-token list.
+    fn entry(&self, is_lsh: bool, p: usize) -> Option<(u64, u32)> {
+        if is_lsh {
+            self.lsh.get(p).copied()
+        } else {
+            self.index.get(p).map(|&(key, i)| (u64::from(key), i))
+        }
+    }
+
+    /// Where the buckets holding article `j` start, in the band list and the rare-token list.
+    fn buckets(&self, j: usize) -> [(bool, &[u32]); 2] {
+        let span = |offsets: &[u32]| offsets[j] as usize..offsets[j + 1] as usize;
+        [
+            (true, &self.lsh_starts[span(&self.lsh_offsets)]),
+            (false, &self.index_starts[span(&self.index_offsets)]),
+        ]
+    }
+
+    /// The candidate pairs `(a, j)` found by searching from article `j`.
+    fn search(&self, j: usize) -> Vec<(u32, u32)> {
+        // (partner, is_lsh)
+        let mut partners: Vec<(u32, bool)> = Vec::new();
+        for (is_lsh, starts) in self.buckets(j) {
+            for &start in starts {
+                let start = start as usize;
+                let Some((run_key, _)) = self.entry(is_lsh, start) else {
+                    continue;
                 };
-                for &start in sorted_starts {
-                    let start = start as usize;
-                    let Some((run_key, _)) = entry(start) else {
-                        continue;
-                    };
-                    partners.extend(
-                        (start..)
-                            .map_while(entry)
-                            .take_while(|&(key, i)| key == run_key && i < j as u32)
-                            .take(links)
-                            .map(|(_, i)| (i, is_lsh)),
-                    );
-                }
-            };
-            take(
-                &lsh_starts[lsh_offsets[j] as usize..lsh_offsets[j + 1] as usize],
-                true,
-                &mut partners,
-            );
-            take(
-                &index_starts[index_offsets[j] as usize..index_offsets[j + 1] as usize],
-                false,
-                &mut partners,
-            );
-            partners.sort_unstable();
-            let mut out = Vec::new();
-            for run in partners.chunk_by(|a, b| a.0 == b.0) {
-                if run.len() >= 2 || run.iter().any(|&(_, is_lsh)| is_lsh) {
-                    out.push((run[0].0, j as u32));
+                partners.extend(
+                    (start..)
+                        .map_while(|p| self.entry(is_lsh, p))
+                        .take_while(|&(key, i)| key == run_key && i < j as u32)
+                        .take(self.links)
+                        .map(|(_, i)| (i, is_lsh)),
+                );
+            }
+        }
+        partners.sort_unstable();
+        let mut out = Vec::new();
+        for run in partners.chunk_by(|a, b| a.0 == b.0) {
+            if run.len() >= 2 || run.iter().any(|&(_, is_lsh)| is_lsh) {
+                out.push((run[0].0, j as u32));
+            }
+        }
+        out
+    }
+
+    /// The articles whose search can find article `i` as a partner: later members of a bucket in
+    /// which `i` is among the first [`ClusterOptions::bucket_links`].
+    pub fn searchers_of(&self, i: usize) -> Vec<u32> {
+        let mut out = Vec::new();
+        for (is_lsh, starts) in self.buckets(i) {
+            for &start in starts {
+                let start = start as usize;
+                let Some((run_key, _)) = self.entry(is_lsh, start) else {
+                    continue;
+                };
+                let run: Vec<u32> = (start..)
+                    .map_while(|p| self.entry(is_lsh, p))
+                    .take_while(|&(key, _)| key == run_key)
+                    .map(|(_, a)| a)
+                    .collect();
+                if let Some(rank) = run.iter().position(|&a| a == i as u32)
+                    && rank < self.links
+                {
+                    out.extend(run.iter().copied().filter(|&a| a > i as u32));
                 }
             }
-            out
-        })
-        .collect();
-    pairs.par_sort_unstable();
-    pairs
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The pairs found by searching from every article `j` with `search[j]`, that pass the cheap
+    /// look (shared names, or estimated shingle Jaccard), sorted.
+    pub fn pairs(&self, keys: &[Keys], search: &[bool]) -> Vec<(u32, u32)> {
+        let mut pairs: Vec<(u32, u32)> = (0..keys.len())
+            .into_par_iter()
+            .filter(|&j| search[j])
+            .flat_map_iter(|j| self.search(j))
+            .filter(|&(a, b)| {
+                // a cheap look at names and shingles first: most candidates are not the same story
+                let (ka, kb) = (&keys[a as usize], &keys[b as usize]);
+                name_overlap(ka.names, kb.names) >= PREFILTER_NAME_OVERLAP
+                    || fingerprint::minhash_jaccard(ka.minhash, kb.minhash) >= PREFILTER_JACCARD
+            })
+            .collect();
+        pairs.par_sort_unstable();
+        pairs
+    }
 }
 
 /// For a list of `(key, article)` sorted by key then article: for each article, the positions
@@ -1181,7 +1236,8 @@ mod tests {
         let df = DocFreq::count(&fps);
         let opts = ClusterOptions::default();
         let keys: Vec<Keys> = fps.iter().map(|&f| Keys::from(f)).collect();
-        let pairs = candidates(&keys, &df, &opts);
+        let index = CandidateIndex::new(&keys, &df, &opts);
+        let pairs: Vec<(u32, u32)> = (0..keys.len()).flat_map(|j| index.search(j)).collect();
         assert!(pairs.contains(&(0, 1)) && pairs.contains(&(0, 29)));
         assert!(pairs.iter().all(|&(a, b)| a < b && b != 30));
         // each article pairs with at most `bucket_links` earlier ones, not with all 29

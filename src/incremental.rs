@@ -48,7 +48,7 @@ use rayon::prelude::*;
 
 use crate::article::Article;
 use crate::boilerplate::repeats::RepeatCounter;
-use crate::cluster::{self, DocFreq, Keys, StoredKeys};
+use crate::cluster::{self, CandidateIndex, DocFreq, Keys, StoredKeys};
 use crate::config::Config;
 use crate::fingerprint::HashedMap;
 use crate::pipeline::{Event, Summary, keep_articles, process_counted, process_file, start_run};
@@ -208,7 +208,9 @@ pub fn ingest_with_state<W: Write>(
             dry_stories.append(&mut batch.stories);
         } else {
             store.commit(&batch)?;
-            known = known_files(store)?;
+            if (n + 1) * batch_files < to_read.len() {
+                known = known_files(store)?;
+            }
         }
         failpoint("after-commit");
         if failpoint_is("interrupt-after-commit") {
@@ -434,25 +436,33 @@ fn build_batch(
         .collect();
     union.sort_by(|&a, &b| path_of(a).cmp(path_of(b)));
     let df = DocFreq::from_counts(union.len(), index.counts);
-    let pairs = {
-        let keys: Vec<Keys> = union
-            .iter()
-            .map(|slot| match *slot {
-                Ok(i) => index.keys[i].keys(),
-                Err(i) => Keys::from(&fresh[i].1.fingerprint),
-            })
-            .collect();
-        pool.install(|| cluster::candidate_pairs(&keys, &df, &cfg.cluster))
-    };
+    let keys: Vec<Keys> = union
+        .iter()
+        .map(|slot| match *slot {
+            Ok(i) => index.keys[i].keys(),
+            Err(i) => Keys::from(&fresh[i].1.fingerprint),
+        })
+        .collect();
+    let candidates = pool.install(|| CandidateIndex::new(&keys, &df, &cfg.cluster));
 
     // The stories the batch touches: those of its files' old versions and of every stored
-    // candidate of a fresh article. They are clustered again, whole, with the batch.
+    // candidate of a fresh article. They are clustered again, whole, with the batch. Only the
+    // articles whose search can meet a fresh one search now.
+    let mut search = vec![false; union.len()];
+    for (u, slot) in union.iter().enumerate() {
+        if slot.is_err() {
+            search[u] = true;
+            for s in candidates.searchers_of(u) {
+                search[s as usize] = true;
+            }
+        }
+    }
     let mut touched: HashSet<String> = fresh
         .iter()
         .filter_map(|(row, _)| story_of(&row.path))
         .map(str::to_string)
         .collect();
-    for &(a, b) in &pairs {
+    for (a, b) in pool.install(|| candidates.pairs(&keys, &search)) {
         let (sa, sb) = (union[a as usize], union[b as usize]);
         let stored = match (sa, sb) {
             (Ok(_), Err(_)) => sa,
@@ -469,14 +479,18 @@ fn build_batch(
             part.push(slot);
         }
     }
-    let part_pairs: Vec<(u32, u32)> = pairs
-        .iter()
-        .filter_map(|&(a, b)| {
+    // Every pair inside the part is found by searching from its later article.
+    let in_part: Vec<bool> = local.iter().map(|&l| l != u32::MAX).collect();
+    let part_pairs: Vec<(u32, u32)> = pool
+        .install(|| candidates.pairs(&keys, &in_part))
+        .into_iter()
+        .filter_map(|(a, b)| {
             let (la, lb) = (local[a as usize], local[b as usize]);
             (la != u32::MAX && lb != u32::MAX).then_some((la, lb))
         })
         .collect();
-    drop(pairs);
+    drop(candidates);
+    drop(keys);
     drop(union);
     let reload: Vec<PathBuf> = part
         .iter()

@@ -153,11 +153,18 @@ impl RepeatCounter {
         let mut out = vec![STORED_FORMAT, ROW_BITS as u8, SEEN_BITS as u8];
         out.extend_from_slice(&self.counts.articles.to_le_bytes());
         for row in &self.counts.rows {
+            // most of a row is zero: whole blocks of it are skipped at once
             let filled: Vec<(usize, u16)> = row
-                .iter()
+                .chunks(64)
                 .enumerate()
-                .filter(|&(_, &n)| n > 0)
-                .map(|(i, &n)| (i, n))
+                .filter(|(_, block)| block.iter().any(|&n| n > 0))
+                .flat_map(|(b, block)| {
+                    block
+                        .iter()
+                        .enumerate()
+                        .filter(|&(_, &n)| n > 0)
+                        .map(move |(i, &n)| (b * 64 + i, n))
+                })
                 .collect();
             put_varint(&mut out, filled.len() as u64);
             let mut last = 0;
