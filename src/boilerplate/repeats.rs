@@ -174,17 +174,14 @@ impl RepeatCounter {
                 last = i;
             }
         }
-        let bits: Vec<usize> = self
-            .seen
-            .iter()
-            .enumerate()
-            .filter(|&(_, &w)| w != 0)
-            .flat_map(|(i, &w)| {
-                (0..64)
-                    .filter(move |b| w >> b & 1 == 1)
-                    .map(move |b| i * 64 + b)
-            })
-            .collect();
+        let mut bits: Vec<usize> = Vec::new();
+        for (i, &word) in self.seen.iter().enumerate().filter(|&(_, &w)| w != 0) {
+            let mut w = word;
+            while w != 0 {
+                bits.push(i * 64 + w.trailing_zeros() as usize);
+                w &= w - 1;
+            }
+        }
         put_varint(&mut out, bits.len() as u64);
         let mut last = 0;
         for bit in bits {
