@@ -8,8 +8,8 @@
 //! it that looks like one (2 to 30 words, no final full stop, not a phrase-library hit, not a
 //! date or a byline), looked for among kept and dropped lines alike, because a headline sits among
 //! menus and is often dropped as chrome. Byline and date are looked for from the headline to a
-//! few lines into the body: `By …`/`Von …`/`Por …`/`Par …`/`Autor: …` lines, or a lone name
-//! ("Rod McGuirk") next to the dateline or right under the headline; dates are read by
+//! few lines into the body: `By …`/`Von …`/`Por …`/`Par …`/`Autor: …`/`Autors: …`/`Автор: …`
+//! lines, or a lone name ("Rod McGuirk") next to the dateline or right under the headline; dates are read by
 //! [`dates`]. A dateline leaves the body only when the line holds nothing but the date.
 //!
 //! Body vs fields: the headline, the byline line and a date-only line leave the body. The
@@ -68,7 +68,7 @@ const BODY_HEAD_LINES: usize = 8;
 
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:by|von|por|par|przez|door|di|autor(?:in)?:?|author:|autore:|auteur\s*:|text:|texto:|written by|reporting by)\s+(.{3,80})$",
+        r"(?i)^(?:by|von|por|par|przez|door|di|autor(?:in|s|ius)?:?|author:|autore:|auteur\s*:|text:|texto:|tekst:|teksti:|автор:|written by|reporting by)\s+(.{3,80})$",
     )
     .expect("byline pattern is valid")
 });
@@ -347,6 +347,28 @@ mod tests {
             byline_of("By the end of the year, prices had doubled again."),
             None
         );
+    }
+
+    #[test]
+    fn byline_labels_of_other_languages() {
+        assert_eq!(
+            byline_of("Autors: Ilze Bērziņa").as_deref(),
+            Some("Ilze Bērziņa")
+        );
+        assert_eq!(
+            byline_of("Autorius: Tomas Kazlauskas").as_deref(),
+            Some("Tomas Kazlauskas")
+        );
+        assert_eq!(
+            byline_of("Автор: Анна Смирнова").as_deref(),
+            Some("Анна Смирнова")
+        );
+        assert_eq!(
+            byline_of("Teksti: Mikko Virtanen").as_deref(),
+            Some("Mikko Virtanen")
+        );
+        // a label followed by a sentence is not a byline
+        assert_eq!(byline_of("Autors: šodien notika sēde."), None);
     }
 
     #[test]
