@@ -548,3 +548,39 @@ fn line_counts_carry_over_to_later_runs() {
         removal_reasons(&run.records(), masthead)
     );
 }
+
+#[test]
+fn changed_file_leaves_its_old_story_and_joins_its_new_one() {
+    let files = demo_files();
+    let corpus = corpus_of(&files);
+    corpus.ingest(&["-q", "--state", "state.db"]).assert_exit(0);
+    // the trimmed harbour copy is overwritten by a copy of the Latvian bridge article
+    let latvian = files
+        .iter()
+        .find(|(name, _)| name == "lv-tilts-utf8.txt")
+        .expect("fixture")
+        .1
+        .clone();
+    let mut changed = files.clone();
+    changed
+        .iter_mut()
+        .find(|(name, _)| name == "harbour-trimmed.txt")
+        .expect("fixture")
+        .1 = latvian.clone();
+    let corpus = corpus.file("harbour-trimmed.txt", &latvian);
+    let run = corpus.ingest(&["--state", "state.db"]);
+    run.assert_exit(0);
+    assert_eq!(shape(&export(&corpus)), one_shot(&changed));
+    // two stories changed: the harbour story lost a member, the bridge story gained one
+    let records = run.records();
+    assert_eq!(records.len(), 2, "{records:?}");
+    assert!(records.iter().all(|r| r["status"] == "updated"));
+    let sizes: Vec<usize> = records
+        .iter()
+        .map(|r| r["members"].as_array().unwrap().len())
+        .collect();
+    assert!(
+        sizes.contains(&2),
+        "the bridge story has two files now: {sizes:?}"
+    );
+}
