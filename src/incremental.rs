@@ -51,7 +51,7 @@ use crate::boilerplate::repeats::RepeatCounter;
 use crate::cluster::{self, CandidateIndex, DocFreq, Keys, StoredKeys};
 use crate::config::Config;
 use crate::fingerprint::HashedMap;
-use crate::pipeline::{Event, Summary, keep_articles, process_counted, process_file, start_run};
+use crate::pipeline::{Event, Summary, keep_articles, process_counted, process_each, start_run};
 use crate::read::Inputs;
 use crate::state::{Batch, DOC_FREQ, FileRow, LINE_COUNTS, Store, StoryRow, mtime_ns};
 use crate::{canonical, record};
@@ -166,16 +166,7 @@ pub fn ingest_with_state<W: Write>(
             )
         } else {
             on_event(Event::Stage("processing"));
-            pool.install(|| {
-                chunk
-                    .par_iter()
-                    .map(|path| {
-                        let result = process_file(path, cfg);
-                        on_event(Event::FileDone);
-                        result
-                    })
-                    .collect()
-            })
+            process_each(&pool, chunk, cfg, None, on_event)
         };
         let fresh: Vec<(FileRow, Article)> = keep_articles(results, &mut summary, on_event)
             .into_iter()

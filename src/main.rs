@@ -127,9 +127,9 @@ fn run_ingest(args: &IngestArgs) -> anyhow::Result<ExitCode> {
             // The first Ctrl-C asks the run to stop after the batch it is in; a second one,
             // while it finishes, ends the process at once (the last commit stands).
             let stop = Arc::new(AtomicBool::new(false));
-            for (signal, registered) in [(SIGINT, &stop), (SIGTERM, &stop)] {
-                signal_hook::flag::register_conditional_shutdown(signal, 130, registered.clone())
-                    .and_then(|_| signal_hook::flag::register(signal, registered.clone()))
+            for signal in [SIGINT, SIGTERM] {
+                signal_hook::flag::register_conditional_shutdown(signal, 130, stop.clone())
+                    .and_then(|_| signal_hook::flag::register(signal, stop.clone()))
                     .context("cannot install the Ctrl-C handler")?;
             }
             let run = StateRun {

@@ -88,13 +88,8 @@ pub fn ingest<W: Write>(
         && inputs.files.len() >= cfg.boilerplate.repeat_min_stories as usize;
     if !cfg.dedup {
         let repeats = counting.then(|| count_repeats(&pool, inputs, cfg));
-        let process = |path: &PathBuf| {
-            let result = process_file_with(path, cfg, repeats.as_ref());
-            on_event(Event::FileDone);
-            result
-        };
         for chunk in inputs.files.chunks(STREAM_CHUNK_FILES) {
-            let results: Vec<_> = pool.install(|| chunk.par_iter().map(process).collect());
+            let results = process_each(&pool, chunk, cfg, repeats.as_ref(), on_event);
             let articles = keep_articles(results, &mut summary, on_event);
             let groups: Vec<Group> = (0..articles.len())
                 .map(|i| Group {
@@ -109,17 +104,7 @@ pub fn ingest<W: Write>(
             process_counted(&pool, &inputs.files, cfg, &mut counter, |_| true, on_event)
         } else {
             on_event(Event::Stage("processing"));
-            pool.install(|| {
-                inputs
-                    .files
-                    .par_iter()
-                    .map(|path| {
-                        let result = process_file_with(path, cfg, None);
-                        on_event(Event::FileDone);
-                        result
-                    })
-                    .collect()
-            })
+            process_each(&pool, &inputs.files, cfg, None, on_event)
         };
         let articles = keep_articles(results, &mut summary, on_event);
         on_event(Event::Stage("clustering"));
@@ -204,10 +189,7 @@ pub(crate) fn process_counted(
             .par_iter()
             .map(|path| {
                 let repaired = read_and_repair(path, cfg);
-                let keys = repaired.as_ref().ok().map(|r| {
-                    let lines: Vec<&str> = r.text.lines().collect();
-                    boilerplate::repeats::article_keys(&lines)
-                });
+                let keys = repaired.as_ref().ok().map(Repaired::line_keys);
                 on_event(Event::FileDone);
                 (repaired, keys)
             })
@@ -218,13 +200,34 @@ pub(crate) fn process_counted(
         counter.add(keys);
     }
     let counts = counter.counts();
-    let counts = use_counts(&counts).then_some(&counts);
+    let counts = use_counts(counts).then_some(counts);
     on_event(Event::Stage("cleaning"));
     pool.install(|| {
         repaired
             .into_par_iter()
             .map(|(repaired, _)| {
                 let result = repaired.map(|r| finish_article(r, cfg, counts));
+                on_event(Event::FileDone);
+                result
+            })
+            .collect()
+    })
+}
+
+/// Runs all the per-file stages over `files` in one pass, in parallel, with the cross-document
+/// counts when there are any; one `FileDone` per file.
+pub(crate) fn process_each(
+    pool: &rayon::ThreadPool,
+    files: &[PathBuf],
+    cfg: &Config,
+    repeats: Option<&boilerplate::repeats::RepeatCounts>,
+    on_event: &(dyn Fn(Event) + Sync),
+) -> Vec<Result<Article, FileIssue>> {
+    pool.install(|| {
+        files
+            .par_iter()
+            .map(|path| {
+                let result = process_file_with(path, cfg, repeats);
                 on_event(Event::FileDone);
                 result
             })
@@ -277,11 +280,7 @@ fn count_repeats(
         let keys: Vec<_> = pool.install(|| {
             chunk
                 .par_iter()
-                .map(|path| {
-                    let repaired = read_and_repair(path, cfg).ok()?;
-                    let lines: Vec<&str> = repaired.text.lines().collect();
-                    Some(boilerplate::repeats::article_keys(&lines))
-                })
+                .map(|path| read_and_repair(path, cfg).ok().map(|r| r.line_keys()))
                 .collect()
         });
         for k in keys.iter().flatten() {
@@ -331,6 +330,14 @@ struct Repaired {
     invalid_sequences: usize,
     text: String,
     steps: Vec<repair::Step>,
+}
+
+impl Repaired {
+    /// The hashed line keys the cross-document count needs.
+    fn line_keys(&self) -> ArticleKeys {
+        let lines: Vec<&str> = self.text.lines().collect();
+        boilerplate::repeats::article_keys(&lines)
+    }
 }
 
 fn read_and_repair(path: &Path, cfg: &Config) -> Result<Repaired, FileIssue> {

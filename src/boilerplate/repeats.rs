@@ -140,10 +140,10 @@ impl RepeatCounter {
         self.counts
     }
 
-    /// The counts gathered so far, keeping the counter for more articles (a state run adds
-    /// each batch to the counts of earlier runs).
-    pub fn counts(&self) -> RepeatCounts {
-        self.counts.clone()
+    /// The counts gathered so far, while the counter stays open for more articles (a state run
+    /// adds each batch to the counts of earlier runs).
+    pub fn counts(&self) -> &RepeatCounts {
+        &self.counts
     }
 
     /// The counter as bytes to keep across runs: a header (format, table sizes, articles), then
