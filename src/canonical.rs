@@ -71,27 +71,35 @@ const TRIMMED_LONGER: f64 = 1.1;
 /// clearly more text, and `x` was not published before `y` (then `y` is an update of `x`, which
 /// stays the story's text so that its id does not change). Such a copy is never canonical while
 /// `y` is there, however complete its byline and date (those can come from other members).
-fn trimmed_from(x: usize, y: usize, articles: &[Article]) -> bool {
-    let (fx, fy) = (&articles[x].fingerprint, &articles[y].fingerprint);
+fn trimmed_from(x: &Article, y: &Article, y_hashes: &[u64]) -> bool {
+    let (fx, fy) = (&x.fingerprint, &y.fingerprint);
     if f64::from(fy.content_words) < f64::from(fx.content_words) * TRIMMED_LONGER {
         return false;
     }
-    if let (Some(tx), Some(ty)) = (
-        published_minute(&articles[x]),
-        published_minute(&articles[y]),
-    ) && tx < ty
+    if let (Some(tx), Some(ty)) = (published_minute(x), published_minute(y))
+        && tx < ty
     {
         return false;
     }
-    let mut theirs: Vec<u64> = fy.sentences.iter().map(|s| s.hash).collect();
-    theirs.sort_unstable();
     let covered: u32 = fx
         .sentences
         .iter()
-        .filter(|s| theirs.binary_search(&s.hash).is_ok())
+        .filter(|s| y_hashes.binary_search(&s.hash).is_ok())
         .map(|s| u32::from(s.words))
         .sum();
     fx.content_words > 0 && f64::from(covered) >= f64::from(fx.content_words) * TRIMMED_COVERED
+}
+
+/// The hashes of an article's sentences, sorted, for [`trimmed_from`].
+fn sorted_hashes(article: &Article) -> Vec<u64> {
+    let mut hashes: Vec<u64> = article
+        .fingerprint
+        .sentences
+        .iter()
+        .map(|s| s.hash)
+        .collect();
+    hashes.sort_unstable();
+    hashes
 }
 
 /// The publication date and time to the minute (`2024-06-03T09:40`), as the extract stage read
@@ -120,11 +128,16 @@ pub fn pick_canonical(group: &Group, articles: &[Article]) -> (usize, String) {
         return (group.members[0].0, "only member".to_string());
     }
     let whole = pool.len();
-    let pool: Vec<usize> = pool
-        .iter()
-        .copied()
-        .filter(|&x| !pool.iter().any(|&y| y != x && trimmed_from(x, y, articles)))
-        .collect();
+    let hashes: Vec<Vec<u64>> = pool.iter().map(|&i| sorted_hashes(&articles[i])).collect();
+    let pool: Vec<usize> =
+        pool.iter()
+            .copied()
+            .filter(|&x| {
+                !pool.iter().zip(&hashes).any(|(&y, y_hashes)| {
+                    y != x && trimmed_from(&articles[x], &articles[y], y_hashes)
+                })
+            })
+            .collect();
     let key = |i: usize| {
         let art = &articles[i];
         let (shared, story) = story_words(i, group, articles);
@@ -225,13 +238,14 @@ mod tests {
         let articles = vec![original, later];
         // the update has all of the original and more, but came later: the original stays a
         // candidate, and the usual order decides (here the update, for its extra paragraph)
-        assert!(!trimmed_from(0, 1, &articles));
+        let trimmed = |a: &[Article]| trimmed_from(&a[0], &a[1], &sorted_hashes(&a[1]));
+        assert!(!trimmed(&articles));
         let (_, reason) = pick_canonical(&group_of(2), &articles);
         assert!(!reason.contains("not a trimmed copy"), "{reason}");
         // without dates it would have been ruled out as trimmed
         let mut undated = articles.clone();
         undated[0].published = None;
         undated[1].published = None;
-        assert!(trimmed_from(0, 1, &undated));
+        assert!(trimmed(&undated));
     }
 }
