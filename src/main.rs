@@ -24,7 +24,27 @@ use newsclean::state::{Access, Store};
 use newsclean::{Config, Event, cluster, pipeline, read, repair};
 use signal_hook::consts::{SIGINT, SIGTERM};
 
+/// mimalloc instead of the system allocator: a batch makes and frees hundreds of thousands of
+/// small strings and vectors on several threads, which glibc's allocator serves more slowly.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// mimalloc's `mi_option_purge_delay` (its place in `mi_option_e`, `mimalloc.h`; the sys crate
+/// names no constant for it). A test below checks it by its default value.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Tells mimalloc to keep freed memory instead of handing it back to the system after a second.
+/// A run frees and refills memory in waves (texts, then articles, then records), and each page
+/// handed back is zeroed by the kernel again when it is next touched (2 MiB at a time with
+/// transparent huge pages): 9% of a 100k-file run in `perf`. A batch process gains nothing from
+/// handing memory back before it exits, and its peak barely moves (1.11 to 1.13 GB at 100k).
+fn keep_freed_memory() {
+    // SAFETY: sets one integer option; called first in `main`, before any other thread exists.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+}
+
 fn main() -> ExitCode {
+    keep_freed_memory();
     let args = Args::parse();
     match run(&args) {
         Ok(code) => code,
@@ -552,6 +572,15 @@ fn format_utc(secs: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn purge_delay_option_is_the_one_mimalloc_has() {
+        // 1000 ms is the default of `mi_option_purge_delay` in mimalloc v3 (`src/options.c`);
+        // no neighbouring option has it
+        // SAFETY: reads one integer option.
+        let value = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+        assert_eq!(value, 1000);
+    }
 
     #[test]
     fn utc_dates_are_civil() {
