@@ -461,8 +461,9 @@ impl CandidateIndex {
             .filter(|&(a, b)| {
                 // a cheap look at names and shingles first: most candidates are not the same story
                 let (ka, kb) = (&keys[a as usize], &keys[b as usize]);
-                name_overlap(ka.names, kb.names) >= PREFILTER_NAME_OVERLAP
-                    || fingerprint::minhash_jaccard(ka.minhash, kb.minhash) >= PREFILTER_JACCARD
+                // the signature test first: fixed length, no branches
+                fingerprint::minhash_jaccard(ka.minhash, kb.minhash) >= PREFILTER_JACCARD
+                    || name_overlap(ka.names, kb.names) >= PREFILTER_NAME_OVERLAP
             })
             .collect();
         pairs.par_sort_unstable();

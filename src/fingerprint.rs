@@ -986,11 +986,12 @@ pub fn minhash(shingles: &[u64]) -> Box<[u32]> {
 
 /// Estimated Jaccard similarity of the shingle sets behind two signatures.
 pub fn minhash_jaccard(a: &[u32], b: &[u32]) -> f64 {
-    let same = a
+    // a sum of 0/1 rather than a filtered count, so the compiler vectorizes it
+    let same: usize = a
         .iter()
         .zip(b)
-        .filter(|(x, y)| x == y && **x != u32::MAX)
-        .count();
+        .map(|(x, y)| usize::from(x == y && *x != u32::MAX))
+        .sum();
     same as f64 / a.len().max(1) as f64
 }
 
