@@ -331,39 +331,30 @@ pub struct CandidateIndex {
 impl CandidateIndex {
     /// Files every article under its LSH band keys and its rarest names and figures.
     pub fn new(fps: &[Keys], df: &DocFreq, opts: &ClusterOptions) -> CandidateIndex {
-        let band_keys = |fp: &Keys| -> Vec<u64> {
-            fp.minhash
-                .chunks(BAND_ROWS)
-                .enumerate()
-                .map(|(band, rows)| {
-                    let mut key = 0xcbf2_9ce4_8422_2325u64 ^ band as u64;
-                    for &r in rows {
-                        key = (key ^ u64::from(r)).wrapping_mul(0x0100_0000_01b3);
-                    }
-                    key
-                })
-                .collect()
-        };
-        let keys: Vec<Vec<u64>> = fps
+        // one (key, article) entry per band of each article with content, and per rare token
+        let mut lsh: Vec<(u64, u32)> = fps
             .par_iter()
-            .map(|fp| if fp.empty { Vec::new() } else { band_keys(fp) })
+            .enumerate()
+            .filter(|(_, fp)| !fp.empty)
+            .flat_map_iter(|(i, fp)| {
+                fp.minhash
+                    .chunks(BAND_ROWS)
+                    .enumerate()
+                    .map(move |(band, rows)| (band_key(band, rows), i as u32))
+            })
             .collect();
-        let rare: Vec<Vec<u32>> = fps
+        // a stable radix sort by key: within a bucket, articles stay in index order
+        radsort::sort_by_key(&mut lsh, |&(key, _)| key);
+        let mut index: Vec<(u32, u32)> = fps
             .par_iter()
-            .map(|fp| rare_tokens(fp, df, opts.rare_tokens))
-            .collect();
-        let mut lsh: Vec<(u64, u32)> = keys
-            .iter()
             .enumerate()
-            .flat_map(|(i, ks)| ks.iter().map(move |&k| (k, i as u32)))
+            .flat_map_iter(|(i, fp)| {
+                rare_tokens(fp, df, opts.rare_tokens)
+                    .into_iter()
+                    .map(move |t| (t, i as u32))
+            })
             .collect();
-        lsh.par_sort_unstable();
-        let mut index: Vec<(u32, u32)> = rare
-            .iter()
-            .enumerate()
-            .flat_map(|(i, ts)| ts.iter().map(move |&t| (t, i as u32)))
-            .collect();
-        index.par_sort_unstable();
+        radsort::sort_by_key(&mut index, |&(key, _)| key);
         let (lsh_offsets, lsh_starts) = bucket_starts(&lsh, fps.len());
         let (index_offsets, index_starts) = bucket_starts(&index, fps.len());
         CandidateIndex {
@@ -471,6 +462,15 @@ impl CandidateIndex {
     }
 }
 
+/// The bucket key of one LSH band: FNV-1a over the band's rows, seeded by the band number.
+fn band_key(band: usize, rows: &[u32]) -> u64 {
+    let mut key = 0xcbf2_9ce4_8422_2325u64 ^ band as u64;
+    for &r in rows {
+        key = (key ^ u64::from(r)).wrapping_mul(0x0100_0000_01b3);
+    }
+    key
+}
+
 /// For a list of `(key, article)` sorted by key then article: for each article, the positions
 /// where the runs (buckets) holding its entries start, as offsets into one flat list (article
 /// `j`'s are `starts[offsets[j]..offsets[j + 1]]`). One pass, no searching.
@@ -506,8 +506,14 @@ fn rare_tokens(fp: &Keys, df: &DocFreq, k: usize) -> Vec<u32> {
         .map(|&t| (df.df(t), t))
         .filter(|&(d, _)| d >= 2)
         .collect();
-    scored.sort_unstable();
-    scored.truncate(k);
+    // the k smallest (frequency, token) pairs; their order does not matter to the index
+    if k == 0 {
+        return Vec::new();
+    }
+    if scored.len() > k {
+        scored.select_nth_unstable(k - 1);
+        scored.truncate(k);
+    }
     scored.into_iter().map(|(_, t)| t).collect()
 }
 

@@ -53,6 +53,7 @@ use crate::config::Config;
 use crate::fingerprint::HashedMap;
 use crate::pipeline::{Event, Summary, keep_articles, process_counted, process_each, start_run};
 use crate::read::Inputs;
+use crate::read::PathMap;
 use crate::state::{Batch, DOC_FREQ, FileRow, LINE_COUNTS, Store, StoryRow, mtime_ns};
 use crate::{canonical, record};
 
@@ -108,7 +109,7 @@ pub fn ingest_with_state<W: Write>(
     // A file is read again unless its size and modification time match the store. One whose
     // `stat` fails is read too, so `read_file` reports it as a one-shot run would.
     let mut to_read = Vec::new();
-    let mut stat: HashMap<PathBuf, (u64, i64)> = HashMap::new();
+    let mut stat: PathMap<(u64, i64)> = PathMap::default();
     for path in &inputs.files {
         let meta = std::fs::metadata(path).ok();
         let now = meta.as_ref().map_or((0, 0), |m| (m.len(), mtime_ns(m)));
@@ -256,7 +257,7 @@ pub fn ingest_with_state<W: Write>(
     })
 }
 
-fn known_files(store: &Store) -> anyhow::Result<HashMap<PathBuf, FileRow>> {
+fn known_files(store: &Store) -> anyhow::Result<PathMap<FileRow>> {
     Ok(store
         .files()?
         .into_iter()
@@ -282,7 +283,7 @@ struct StoredIndex {
 fn stored_index(
     pool: &rayon::ThreadPool,
     store: &Store,
-    known: &HashMap<PathBuf, FileRow>,
+    known: &PathMap<FileRow>,
     fresh: &[(FileRow, Article)],
 ) -> anyhow::Result<StoredIndex> {
     let is_fresh: HashSet<&PathBuf> = fresh.iter().map(|(row, _)| &row.path).collect();
@@ -406,7 +407,7 @@ fn build_batch(
     cfg: &Config,
     pool: &rayon::ThreadPool,
     store: &Store,
-    known: &HashMap<PathBuf, FileRow>,
+    known: &PathMap<FileRow>,
     fresh: Vec<(FileRow, Article)>,
     batch: &mut Batch,
 ) -> anyhow::Result<()> {
@@ -489,7 +490,7 @@ fn build_batch(
         .map(|&slot| path_of(slot).clone())
         .collect();
     let mut reloaded = load_articles(pool, store, &reload)?.into_iter();
-    let mut fresh_rows: HashMap<PathBuf, FileRow> = HashMap::new();
+    let mut fresh_rows: PathMap<FileRow> = PathMap::default();
     let mut fresh_articles: Vec<Option<Article>> = Vec::with_capacity(fresh.len());
     for (row, article) in fresh {
         fresh_rows.insert(row.path.clone(), row);
