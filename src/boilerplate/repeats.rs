@@ -14,6 +14,8 @@
 //!
 //! Memory is fixed whatever the batch size: a count-min sketch (two rows of 2^21 u16 counters,
 //! 8 MiB) and a 2^27-bit seen-pairs bitmap (16 MiB); adding an article is linear in its lines.
+//! The counter also lists which counters and bits are set (4 bytes each), so that storing it
+//! (a state run does, after every batch) costs what is set, not a scan of the 24 MiB.
 //! The counts are an estimate that may run high only by sketch collisions, which the minimum of
 //! two rows keeps rare. Hand-written because no crate offers this combination (a count-min
 //! sketch keyed by a distinct-pair filter); it is forty lines.
@@ -45,6 +47,11 @@ impl std::fmt::Debug for RepeatCounts {
 pub struct RepeatCounter {
     counts: RepeatCounts,
     seen: Vec<u64>,
+    /// Per row, the counters that are not zero, in the order they became so: what
+    /// [`RepeatCounter::to_bytes`] writes, found without scanning the rows.
+    filled: [Vec<u32>; 2],
+    /// The seen bits that are set, in the order they were set.
+    set_bits: Vec<u32>,
 }
 
 /// The hashed keys of one article: what the counter needs, without the text.
@@ -112,6 +119,8 @@ impl Default for RepeatCounter {
                 articles: 0,
             },
             seen: vec![0; 1 << (SEEN_BITS - 6)],
+            filled: [Vec::new(), Vec::new()],
+            set_bits: Vec::new(),
         }
     }
 }
@@ -128,8 +137,12 @@ impl RepeatCounter {
                 continue;
             }
             self.seen[word] |= mask;
+            self.set_bits.push(bit as u32);
             for (r, row) in self.counts.rows.iter_mut().enumerate() {
                 let slot = slot(line, r);
+                if row[slot] == 0 {
+                    self.filled[r].push(slot as u32);
+                }
                 row[slot] = row[slot].saturating_add(1);
             }
         }
@@ -152,40 +165,23 @@ impl RepeatCounter {
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = vec![STORED_FORMAT, ROW_BITS as u8, SEEN_BITS as u8];
         out.extend_from_slice(&self.counts.articles.to_le_bytes());
-        for row in &self.counts.rows {
-            // most of a row is zero: whole blocks of it are skipped at once
-            let filled: Vec<(usize, u16)> = row
-                .chunks(64)
-                .enumerate()
-                .filter(|(_, block)| block.iter().any(|&n| n > 0))
-                .flat_map(|(b, block)| {
-                    block
-                        .iter()
-                        .enumerate()
-                        .filter(|&(_, &n)| n > 0)
-                        .map(move |(i, &n)| (b * 64 + i, n))
-                })
-                .collect();
+        for (row, filled) in self.counts.rows.iter().zip(&self.filled) {
+            let mut filled = filled.clone();
+            radsort::sort(&mut filled);
             put_varint(&mut out, filled.len() as u64);
             let mut last = 0;
-            for (i, n) in filled {
-                put_varint(&mut out, (i - last) as u64);
-                put_varint(&mut out, u64::from(n));
+            for i in filled {
+                put_varint(&mut out, u64::from(i - last));
+                put_varint(&mut out, u64::from(row[i as usize]));
                 last = i;
             }
         }
-        let mut bits: Vec<usize> = Vec::new();
-        for (i, &word) in self.seen.iter().enumerate().filter(|&(_, &w)| w != 0) {
-            let mut w = word;
-            while w != 0 {
-                bits.push(i * 64 + w.trailing_zeros() as usize);
-                w &= w - 1;
-            }
-        }
+        let mut bits = self.set_bits.clone();
+        radsort::sort(&mut bits);
         put_varint(&mut out, bits.len() as u64);
         let mut last = 0;
         for bit in bits {
-            put_varint(&mut out, (bit - last) as u64);
+            put_varint(&mut out, u64::from(bit - last));
             last = bit;
         }
         out
@@ -206,14 +202,24 @@ impl RepeatCounter {
             for _ in 0..filled {
                 at = at.checked_add(usize::try_from(take_varint(&mut rest)?).ok()?)?;
                 let n = u16::try_from(take_varint(&mut rest)?).ok()?;
-                *counter.counts.rows[r].get_mut(at)? = n;
+                let cell = counter.counts.rows[r].get_mut(at)?;
+                if n == 0 || *cell != 0 {
+                    return None; // a stored counter is listed once, and never as zero
+                }
+                *cell = n;
+                counter.filled[r].push(at as u32);
             }
         }
         let bits = take_varint(&mut rest)?;
         let mut at = 0usize;
         for _ in 0..bits {
             at = at.checked_add(usize::try_from(take_varint(&mut rest)?).ok()?)?;
-            *counter.seen.get_mut(at >> 6)? |= 1 << (at & 63);
+            let word = counter.seen.get_mut(at >> 6)?;
+            if *word & (1 << (at & 63)) != 0 {
+                return None; // each bit is listed once
+            }
+            *word |= 1 << (at & 63);
+            counter.set_bits.push(at as u32);
         }
         rest.is_empty().then_some(counter)
     }
@@ -339,5 +345,19 @@ mod tests {
         assert_eq!(counts.articles(), 6);
         assert!(RepeatCounter::from_bytes(&bytes[..bytes.len() - 1]).is_none());
         assert!(RepeatCounter::from_bytes(b"").is_none());
+        // what is read back is written back byte for byte, however it was built
+        let reread = RepeatCounter::from_bytes(&bytes).unwrap();
+        assert_eq!(reread.to_bytes(), bytes);
+    }
+
+    #[test]
+    fn stored_counter_listing_a_counter_twice_is_refused() {
+        // header, row 0: two entries at slot 5 (gap 5, then gap 0), row 1: none, no bits
+        let mut bytes = vec![STORED_FORMAT, ROW_BITS as u8, SEEN_BITS as u8, 1, 0, 0, 0];
+        bytes.extend_from_slice(&[2, 5, 1, 0, 1, 0, 0]);
+        assert!(RepeatCounter::from_bytes(&bytes).is_none());
+        // the same with the second entry one slot further is fine
+        bytes[7..].copy_from_slice(&[2, 5, 1, 1, 1, 0, 0]);
+        assert!(RepeatCounter::from_bytes(&bytes).is_some());
     }
 }
