@@ -393,6 +393,8 @@ fn finish_article(
     let found = extract::extract(&lines, &verdicts);
 
     let mut paragraphs = Vec::new();
+    // the removed lines themselves are copied only when they are to be explained
+    let mut removed_lines = 0;
     let mut removed = Vec::new();
     for (i, (line, verdict)) in lines.iter().zip(&verdicts).enumerate() {
         if found.uses(i) {
@@ -401,16 +403,19 @@ fn finish_article(
         if verdict.keep {
             paragraphs.push(line.trim().to_string());
         } else if !line.trim().is_empty() {
-            removed.push(RemovedLine {
-                line: i + 1,
-                reason: verdict.reason.clone().unwrap_or_default(),
-                text: line.to_string(),
-            });
+            removed_lines += 1;
+            if cfg.explain {
+                removed.push(RemovedLine {
+                    line: i + 1,
+                    reason: verdict.reason.clone().unwrap_or_default(),
+                    text: line.to_string(),
+                });
+            }
         }
     }
     let explain = cfg.explain.then(|| Explain {
         repair: steps.clone(),
-        removed: removed.clone(),
+        removed,
         extracted: found
             .used
             .iter()
@@ -432,7 +437,7 @@ fn finish_article(
         site: found.site,
         paragraphs,
         repairs: steps.iter().map(|s| s.count).sum(),
-        removed_lines: removed.len(),
+        removed_lines,
         explain,
     }
 }
