@@ -145,13 +145,21 @@ impl DocFreq {
         let counts = fingerprints
             .par_chunks(1024)
             .map(|chunk| {
-                let mut map: IdMap<u32, u32> = IdMap::default();
-                for fp in chunk {
-                    for t in fp.distinct_tokens() {
-                        *map.entry(t).or_insert(0) += 1;
+                // token -> (articles, last article counted): an article's repeated tokens count
+                // once without sorting them into a distinct list first
+                let mut map: IdMap<u32, (u32, u32)> = IdMap::default();
+                for (i, fp) in (1u32..).zip(chunk) {
+                    let tokens = fp.sentences.iter().flat_map(|s| s.tokens.iter());
+                    for &t in tokens.chain(fp.title_tokens.iter()) {
+                        let entry = map.entry(t).or_insert((0, 0));
+                        if entry.1 != i {
+                            *entry = (entry.0 + 1, i);
+                        }
                     }
                 }
-                map
+                map.into_iter()
+                    .map(|(t, (n, _))| (t, n))
+                    .collect::<IdMap<u32, u32>>()
             })
             .reduce(IdMap::default, |mut a, b| {
                 if a.len() < b.len() {

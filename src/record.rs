@@ -54,6 +54,10 @@
 //! files have identical cleaned bodies.
 
 use std::collections::{BTreeMap, HashSet};
+
+/// Word sets of the title check: looked up once per body word, so hashed with foldhash rather
+/// than SipHash; never iterated into output.
+type WordSet<T> = HashSet<T, foldhash::fast::FixedState>;
 use std::path::Path;
 
 use serde::Serialize;
@@ -209,20 +213,20 @@ fn story_title(group: &Group, canonical: usize, articles: &[Article]) -> Option<
         .collect();
     let lex = crate::boilerplate::lang::lexicon_for(&lines);
     // Only the words of the members' headlines are looked for in the bodies.
-    let wanted: HashSet<String> = group
+    let wanted: WordSet<String> = group
         .members
         .iter()
         .filter_map(|(i, _)| articles[*i].title.as_deref())
         .flat_map(|t| words(t, lex))
         .collect();
-    let bodies: Vec<(usize, HashSet<&str>)> = group
+    let bodies: Vec<(usize, WordSet<&str>)> = group
         .members
         .iter()
         .map(|(i, _)| (*i, found_words(&articles[*i].paragraphs, &wanted)))
         .collect();
     let support = |owner: usize, title: &str| -> f64 {
         let wanted = words(title, lex);
-        let others: Vec<&HashSet<&str>> = bodies
+        let others: Vec<&WordSet<&str>> = bodies
             .iter()
             .filter(|(i, _)| *i != owner)
             .map(|(_, b)| b)
@@ -265,8 +269,12 @@ fn story_title(group: &Group, canonical: usize, articles: &[Article]) -> Option<
 }
 
 /// Which of the `wanted` words (as [`words`] gives them) occur in the paragraphs.
-fn found_words<'w>(paragraphs: &[String], wanted: &'w HashSet<String>) -> HashSet<&'w str> {
-    let mut found = HashSet::new();
+fn found_words<'w>(paragraphs: &[String], wanted: &'w WordSet<String>) -> WordSet<&'w str> {
+    let mut found = WordSet::default();
+    // a word of another length in bytes than every wanted one is not looked up (case folding
+    // keeps the length of ASCII words; other words are always looked up)
+    let shortest = wanted.iter().map(String::len).min().unwrap_or(0);
+    let longest = wanted.iter().map(String::len).max().unwrap_or(0);
     let mut folded = String::new();
     for paragraph in paragraphs {
         for word in paragraph.split(|c: char| !c.is_alphanumeric()) {
@@ -277,6 +285,9 @@ fn found_words<'w>(paragraphs: &[String], wanted: &'w HashSet<String>) -> HashSe
             // without allocating for ASCII words
             folded.clear();
             if word.is_ascii() {
+                if word.len() < shortest || word.len() > longest {
+                    continue;
+                }
                 folded.push_str(word);
                 folded.make_ascii_lowercase();
             } else {
@@ -291,7 +302,7 @@ fn found_words<'w>(paragraphs: &[String], wanted: &'w HashSet<String>) -> HashSe
 }
 
 /// The words of `text` of 3 letters or more that are not stopwords, case folded.
-fn words(text: &str, lex: &crate::boilerplate::lang::Lexicon) -> HashSet<String> {
+fn words(text: &str, lex: &crate::boilerplate::lang::Lexicon) -> WordSet<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().count() >= 3)
         .map(str::to_lowercase)
