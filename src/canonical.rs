@@ -39,26 +39,40 @@ fn fields(article: &Article) -> u8 {
     u8::from(article.byline.is_some()) + u8::from(dated)
 }
 
-/// Words of `article`'s sentences that some other member of the group carries verbatim, and
-/// words of its sentences that are not site chrome (see [`crate::fingerprint::CHROME_WORDS`]).
-fn story_words(article: usize, group: &Group, articles: &[Article]) -> (u32, u32) {
-    let mut others: Vec<u64> = group
-        .members
-        .iter()
-        .filter(|(i, _)| *i != article)
-        .flat_map(|(i, _)| articles[*i].fingerprint.sentences.iter().map(|s| s.hash))
+/// Sentence hashes that at least two members of the group carry, sorted: a sentence of one
+/// member stands verbatim in another exactly when its hash is here. Built once per group, so the
+/// choice stays linear in the group's size.
+fn shared_hashes(group: &Group, articles: &[Article]) -> Vec<u64> {
+    let mut all: Vec<u64> = Vec::new();
+    for (i, _) in &group.members {
+        let mut own = sorted_hashes(&articles[*i]);
+        own.dedup();
+        all.extend(own);
+    }
+    all.sort_unstable();
+    let mut shared: Vec<u64> = all
+        .chunk_by(|a, b| a == b)
+        .filter(|run| run.len() >= 2)
+        .map(|run| run[0])
         .collect();
-    others.sort_unstable();
-    let (mut shared, mut story) = (0u32, 0u32);
-    for s in articles[article].fingerprint.sentences.iter() {
-        if others.binary_search(&s.hash).is_ok() {
-            shared += u32::from(s.words);
+    shared.shrink_to_fit();
+    shared
+}
+
+/// Words of `article`'s sentences that some other member of the group carries verbatim (their
+/// hashes are in `shared`, see [`shared_hashes`]), and words of its sentences that are not site
+/// chrome (see [`crate::fingerprint::CHROME_WORDS`]).
+fn story_words(article: &Article, shared: &[u64]) -> (u32, u32) {
+    let (mut carried, mut story) = (0u32, 0u32);
+    for s in article.fingerprint.sentences.iter() {
+        if shared.binary_search(&s.hash).is_ok() {
+            carried += u32::from(s.words);
         }
         if !s.is_chrome {
             story += u32::from(s.words);
         }
     }
-    (shared, story)
+    (carried, story)
 }
 
 /// Share of a text's words that must stand in sentences of a longer member for the text to be a
@@ -138,9 +152,10 @@ pub fn pick_canonical(group: &Group, articles: &[Article]) -> (usize, String) {
                 })
             })
             .collect();
+    let shared = shared_hashes(group, articles);
     let key = |i: usize| {
         let art = &articles[i];
-        let (shared, story) = story_words(i, group, articles);
+        let (shared, story) = story_words(art, &shared);
         (
             fields(art),
             shared,
@@ -247,5 +262,39 @@ mod tests {
         undated[0].published = None;
         undated[1].published = None;
         assert!(trimmed(&undated));
+    }
+
+    #[test]
+    fn a_sentence_counts_as_carried_only_when_another_member_has_it() {
+        // a: P0 twice and P1; b: P1 and P2; c: P2 only
+        let a = article(
+            "a.txt",
+            "Sea wall vote",
+            &[PARAGRAPHS[0], PARAGRAPHS[0], PARAGRAPHS[1]],
+        );
+        let b = article("b.txt", "Sea wall vote", &[PARAGRAPHS[1], PARAGRAPHS[2]]);
+        let c = article("c.txt", "Sea wall vote", &[PARAGRAPHS[2]]);
+        let words = |art: &Article, p: usize| -> u32 {
+            let hash = article("x.txt", "Sea wall vote", &[PARAGRAPHS[p]])
+                .fingerprint
+                .sentences[0]
+                .hash;
+            art.fingerprint
+                .sentences
+                .iter()
+                .filter(|s| s.hash == hash)
+                .map(|s| u32::from(s.words))
+                .sum()
+        };
+        let articles = vec![a, b, c];
+        let shared = shared_hashes(&group_of(3), &articles);
+        // P0 is repeated inside a but in no other member: not carried
+        assert_eq!(story_words(&articles[0], &shared).0, words(&articles[0], 1));
+        assert_eq!(
+            story_words(&articles[1], &shared).0,
+            words(&articles[1], 1) + words(&articles[1], 2)
+        );
+        assert_eq!(story_words(&articles[2], &shared).0, words(&articles[2], 2));
+        assert!(words(&articles[0], 0) > 0 && words(&articles[1], 2) > 0);
     }
 }
