@@ -350,9 +350,10 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
     let mut pos = 0;
     while pos < bytes.len() {
         let b = bytes[pos];
-        if b.is_ascii_alphanumeric() {
+        let class = ASCII_CLASS[usize::from(b)];
+        if class != 0 {
             // a run of ASCII letters, or of digits, goes in at once
-            let digit = b.is_ascii_digit();
+            let digit = class == 2;
             if !word.text.is_empty() && digit != word.is_digits {
                 word.flush(out);
             }
@@ -360,15 +361,21 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
                 word.begin(pos, digit, b.is_ascii_uppercase(), at_start);
                 at_start = false;
             }
-            let class = ASCII_CLASS[usize::from(b)];
-            let end = bytes[pos..]
-                .iter()
-                .position(|&x| ASCII_CLASS[usize::from(x)] != class)
-                .map_or(bytes.len(), |n| pos + n);
+            let mut end = pos + 1;
+            while end < bytes.len() && ASCII_CLASS[usize::from(bytes[end])] == class {
+                end += 1;
+            }
             let from = word.text.len();
             word.text.push_str(&text[pos..end]);
             word.text[from..].make_ascii_lowercase();
             pos = end;
+            continue;
+        }
+        if b == b' ' {
+            // the commonest separator: it only ends the word (the general path below does the
+            // same for it)
+            word.flush(out);
+            pos += 1;
             continue;
         }
         let c = if b.is_ascii() {
@@ -454,6 +461,7 @@ impl Word {
         self.at_start = at_start;
     }
 
+    #[inline]
     fn flush(&mut self, out: &mut Vec<Token>) {
         if self.text.is_empty() {
             return;
