@@ -116,7 +116,8 @@ pub struct IngestArgs {
     #[arg(short = '0', long)]
     pub null: bool,
 
-    /// Worker threads (default: one per core)
+    /// Worker threads (default: one per core, and two per core while files are read, so the
+    /// disk and the cores both stay busy)
     #[arg(short, long, value_name = "N", default_value_t = 0)]
     pub jobs: usize,
 

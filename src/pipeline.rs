@@ -184,17 +184,19 @@ pub(crate) fn process_counted(
     on_event: &(dyn Fn(Event) + Sync),
 ) -> Vec<Result<Article, FileIssue>> {
     on_event(Event::Stage("reading"));
-    let repaired: Vec<(Result<Repaired, FileIssue>, Option<ArticleKeys>)> = pool.install(|| {
-        files
-            .par_iter()
-            .map(|path| {
-                let repaired = read_and_repair(path, cfg);
-                let keys = repaired.as_ref().ok().map(Repaired::line_keys);
-                on_event(Event::FileDone);
-                (repaired, keys)
-            })
-            .collect()
-    });
+    let readers = reading_pool(cfg);
+    let repaired: Vec<(Result<Repaired, FileIssue>, Option<ArticleKeys>)> =
+        readers.as_ref().unwrap_or(pool).install(|| {
+            files
+                .par_iter()
+                .map(|path| {
+                    let repaired = read_and_repair(path, cfg);
+                    let keys = repaired.as_ref().ok().map(Repaired::line_keys);
+                    on_event(Event::FileDone);
+                    (repaired, keys)
+                })
+                .collect()
+        });
     // in input order, so the counts do not depend on threads
     for keys in repaired.iter().filter_map(|(_, k)| k.as_ref()) {
         counter.add(keys);
@@ -212,6 +214,23 @@ pub(crate) fn process_counted(
             })
             .collect()
     })
+}
+
+/// The pool for a pass that reads every file: with the default thread count (`jobs` 0), twice as
+/// many threads as cores, so that a core computes while another thread waits for the disk (a
+/// 100k-file run on a cold page cache took 17.0-17.2 s with one thread per core throughout and
+/// 13.7-14.9 s with two; on a warm cache the extra threads cost little). `None` (use the run's
+/// pool) when `--jobs` was given or the pool cannot be built. Results are collected in input
+/// order, so the thread count never shows in the output.
+fn reading_pool(cfg: &Config) -> Option<rayon::ThreadPool> {
+    if cfg.jobs != 0 {
+        return None;
+    }
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(cores * 2)
+        .build()
+        .ok()
 }
 
 /// Runs all the per-file stages over `files` in one pass, in parallel, with the cross-document
@@ -276,8 +295,9 @@ fn count_repeats(
     cfg: &Config,
 ) -> boilerplate::repeats::RepeatCounts {
     let mut counter = boilerplate::repeats::RepeatCounter::default();
+    let readers = reading_pool(cfg);
     for chunk in inputs.files.chunks(STREAM_CHUNK_FILES) {
-        let keys: Vec<_> = pool.install(|| {
+        let keys: Vec<_> = readers.as_ref().unwrap_or(pool).install(|| {
             chunk
                 .par_iter()
                 .map(|path| read_and_repair(path, cfg).ok().map(|r| r.line_keys()))
