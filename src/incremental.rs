@@ -440,12 +440,16 @@ fn build_batch(
     // The stories the batch touches: those of its files' old versions and of every stored
     // candidate of a fresh article. They are clustered again, whole, with the batch. Only the
     // articles whose search can meet a fresh one search now.
+    // (When the store has nothing yet, every article is fresh and searches anyway.)
+    let all_fresh = index.paths.is_empty();
     let mut search = vec![false; union.len()];
     for (u, slot) in union.iter().enumerate() {
         if slot.is_err() {
             search[u] = true;
-            for s in candidates.searchers_of(u) {
-                search[s as usize] = true;
+            if !all_fresh {
+                for s in candidates.searchers_of(u) {
+                    search[s as usize] = true;
+                }
             }
         }
     }
@@ -454,7 +458,8 @@ fn build_batch(
         .filter_map(|(row, _)| story_of(&row.path))
         .map(str::to_string)
         .collect();
-    for (a, b) in pool.install(|| candidates.pairs(&keys, &search)) {
+    let first_pairs = pool.install(|| candidates.pairs(&keys, &search));
+    for &(a, b) in &first_pairs {
         let (sa, sb) = (union[a as usize], union[b as usize]);
         let stored = match (sa, sb) {
             (Ok(_), Err(_)) => sa,
@@ -471,10 +476,18 @@ fn build_batch(
             part.push(slot);
         }
     }
-    // Every pair inside the part is found by searching from its later article.
-    let in_part: Vec<bool> = local.iter().map(|&l| l != u32::MAX).collect();
-    let part_pairs: Vec<(u32, u32)> = pool
-        .install(|| candidates.pairs(&keys, &in_part))
+    // Every pair inside the part is found by searching from its later article; the articles
+    // that searched above are not searched again (a pair is only ever found from its later
+    // article, so the two searches never find the same pair).
+    let rest: Vec<bool> = local
+        .iter()
+        .zip(&search)
+        .map(|(&l, &searched)| l != u32::MAX && !searched)
+        .collect();
+    let mut found = first_pairs;
+    found.extend(pool.install(|| candidates.pairs(&keys, &rest)));
+    found.sort_unstable();
+    let part_pairs: Vec<(u32, u32)> = found
         .into_iter()
         .filter_map(|(a, b)| {
             let (la, lb) = (local[a as usize], local[b as usize]);
