@@ -251,25 +251,45 @@ impl Lexicon {
 
 /// The lexicon for the language the article's lines are written in.
 pub fn lexicon_for(lines: &[&str]) -> &'static Lexicon {
-    let mut sample = String::with_capacity(SAMPLE_BYTES + 256);
+    // The sample: the article's longer lines (trimmed, each followed by a line break) until it
+    // holds SAMPLE_BYTES; when that gives under 150 bytes, every line again from the top. Kept as
+    // a list of the lines it is made of; the text itself is only written out for the detectors
+    // that need it (non-ASCII text, or a vote that is unclear).
+    let mut parts: Vec<&str> = Vec::new();
+    let mut len = 0;
     for line in lines.iter().filter(|l| l.len() >= 80) {
-        if sample.len() >= SAMPLE_BYTES {
+        if len >= SAMPLE_BYTES {
             break;
         }
-        sample.push_str(line.trim());
-        sample.push('\n');
+        let t = line.trim();
+        parts.push(t);
+        len += t.len() + 1;
     }
-    if sample.len() < 150 {
+    if len < 150 {
         for line in lines {
-            if sample.len() >= SAMPLE_BYTES {
+            if len >= SAMPLE_BYTES {
                 break;
             }
-            sample.push_str(line.trim());
-            sample.push('\n');
+            let t = line.trim();
+            parts.push(t);
+            len += t.len() + 1;
         }
     }
-    let index = vote(&sample).or_else(|| {
-        let lang = whatlang::detect(&sample)?.lang();
+    let joined = || {
+        let mut sample = String::with_capacity(len);
+        for p in &parts {
+            sample.push_str(p);
+            sample.push('\n');
+        }
+        sample
+    };
+    let voted = if parts.iter().all(|p| p.is_ascii()) {
+        vote_ascii(&parts)
+    } else {
+        vote(&joined())
+    };
+    let index = voted.or_else(|| {
+        let lang = whatlang::detect(&joined())?.lang();
         CODES.iter().position(|(l, _)| *l == lang)
     });
     match index {
@@ -317,65 +337,70 @@ static SPREAD: [u64; 256] = {
 /// Pieces of the sample (runs between non-letters, empty ones included) the vote looks at.
 const VOTE_PIECES: usize = 150;
 
-/// The language whose stopwords the sample uses most, when the vote is clear: at least four
-/// words for the winner and a quarter more than the runner-up. One hash lookup a word, against
-/// whatlang's comparison with every trigram profile it knows.
-fn vote(sample: &str) -> Option<usize> {
-    // One byte of `lanes` per language: at most 150 words are counted, so no lane overflows, and
-    // a word adds to every language whose list holds it in one addition.
-    let mut lanes = 0u64;
-    let mut add = |mask: u8| lanes += SPREAD[usize::from(mask)];
+/// [`vote`] for a sample of ASCII lines (each followed by a line break, as in the sample text):
+/// words are runs of letters, found with [`AsciiMasks`] a word at a time; piece k of the split
+/// ends at the k-th non-letter byte, so the vote stops at the 150th.
+fn vote_ascii(parts: &[&str]) -> Option<usize> {
     let votes: &WordTable = &VOTES;
-    let mut buf = Vec::new();
-    if sample.is_ascii() {
-        // ASCII: one table lookup a byte; a word of up to 8 bytes is packed as it is read. Piece
-        // k of the split ends at the k-th non-letter, so the vote stops at the 150th.
-        let bytes = sample.as_bytes();
-        let mut lookup = |word: &[u8], packed: u64| {
-            if word.len() <= 8 {
-                votes.get_packed(packed)
-            } else {
-                buf.clear();
-                buf.extend(word.iter().map(u8::to_ascii_lowercase));
-                votes.get(&buf)
-            }
+    let mut lanes = 0u64;
+    let mut masks = AsciiMasks::default();
+    let mut lower = [0u8; MAX_LOOKUP_BYTES];
+    // Non-letter bytes the vote may still pass.
+    let mut remaining = VOTE_PIECES;
+    for part in parts {
+        let bytes = part.as_bytes();
+        masks.fill(bytes);
+        let non_letters = bytes.len() - masks.letter_count();
+        // The vote ends inside this line at its `remaining`-th non-letter, or at its line break.
+        let end = if non_letters >= remaining {
+            masks.nth_non_letter(remaining - 1)
+        } else {
+            bytes.len()
         };
-        let (mut start, mut len, mut packed, mut pieces) = (0usize, 0usize, 0u64, 0usize);
-        for (i, &b) in bytes.iter().enumerate() {
-            let c = WORD_BYTES[usize::from(b)];
-            if c != 0 && c != b'\'' {
-                if len == 0 {
-                    start = i;
-                }
-                if len < 8 {
-                    packed |= u64::from(c) << (8 * len);
-                }
-                len += 1;
-                continue;
-            }
-            if len > 0 {
-                add(lookup(&bytes[start..i], packed));
-                (len, packed) = (0, 0);
-            }
-            pieces += 1;
-            if pieces == VOTE_PIECES {
-                break;
-            }
+        let mut pos = 0;
+        while let Some(start) = masks.next_letter(pos)
+            && start < end
+        {
+            let stop = masks.next_non_letter(start);
+            let word = &bytes[start..stop];
+            let bits = match pack_lower(bytes, start, word.len()) {
+                Some(key) => votes.get_packed(key),
+                None => votes.get(lower_into(word, &mut lower)),
+            };
+            lanes += SPREAD[usize::from(bits)];
+            pos = stop;
         }
-        if len > 0 {
-            add(lookup(&bytes[start..], packed));
+        if non_letters + 1 >= remaining {
+            break;
         }
-    } else {
-        let pieces = sample.split(|c: char| !c.is_alphabetic());
-        for word in pieces.take(VOTE_PIECES).filter(|w| !w.is_empty()) {
-            buf.clear();
-            for c in word.chars().flat_map(char::to_lowercase) {
-                let mut utf8 = [0u8; 4];
-                buf.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
-            }
-            add(votes.get(&buf));
-        }
+        remaining -= non_letters + 1;
     }
+    winner(lanes)
+}
+
+/// [`vote`] for a sample holding non-ASCII text: pieces split at every non-alphabetic character.
+fn vote(sample: &str) -> Option<usize> {
+    let votes: &WordTable = &VOTES;
+    let mut lanes = 0u64;
+    let mut buf = Vec::new();
+    let pieces = sample.split(|c: char| !c.is_alphabetic());
+    for word in pieces.take(VOTE_PIECES).filter(|w| !w.is_empty()) {
+        buf.clear();
+        for c in word.chars().flat_map(char::to_lowercase) {
+            let mut utf8 = [0u8; 4];
+            buf.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+        }
+        lanes += SPREAD[usize::from(votes.get(&buf))];
+    }
+    winner(lanes)
+}
+
+/// The language whose stopwords the sample uses most, when the vote is clear: at least four
+/// words for the winner and a quarter more than the runner-up. `lanes` holds one byte per
+/// language (a word adds to every language whose list holds it in one addition; at most 150
+/// words are counted, so no lane overflows). One hash lookup a word, against whatlang's
+/// comparison with every trigram profile it knows.
+fn winner(lanes: u64) -> Option<usize> {
     let tally: [u64; VOTING] = std::array::from_fn(|i| lanes >> (8 * i) & 0xff);
     let mut order: Vec<usize> = (0..VOTING).collect();
     order.sort_by(|a, b| tally[*b].cmp(&tally[*a]).then(a.cmp(b)));
@@ -383,62 +408,192 @@ fn vote(sample: &str) -> Option<usize> {
     (best >= 4 && best * 4 >= second * 5).then_some(order[0])
 }
 
-/// For each byte of ASCII text: its lowercase form when it may be part of a word (a letter or
-/// the apostrophe), 0 when it separates words.
-static WORD_BYTES: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        if c.is_ascii_alphabetic() || c == b'\'' {
-            table[b] = c.to_ascii_lowercase();
+/// Bit masks of an ASCII text, one bit a byte, 64 bytes to a `u64`: which bytes are letters and
+/// which may continue a word (letters and the apostrophe). A zero word always follows the last,
+/// so a search for a byte outside a word always ends. Finding words by masks costs a few
+/// operations a byte and a few a word, against a table lookup and a branch a byte.
+#[derive(Debug, Default)]
+pub struct AsciiMasks {
+    letters: Vec<u64>,
+    word: Vec<u64>,
+}
+
+/// Each byte's top bit, in a `u64` of eight bytes.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+/// Each byte set to 1.
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The top bits of a `u64` of eight bytes (the others clear) gathered into one byte, bit i from
+/// byte i: the multiply moves the bit of byte i to bit 56 + i, and no two products overlap.
+#[inline]
+fn gather(high: u64) -> u64 {
+    ((high >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+/// Letter and apostrophe bits of eight ASCII bytes (bit i for byte i).
+#[inline]
+fn classify8(v: u64) -> (u64, u64) {
+    // ASCII bytes are below 0x80, so none of these sums carries into the next byte. With bit 5
+    // set, letters are 0x61..=0x7a: at least 0x61 sets the top bit of v + 0x1f, at least 0x7b
+    // that of v + 0x05.
+    let x = v | (ONES * 0x20);
+    let letters = (x + ONES * 0x1f) & !(x + ONES * 0x05) & HIGH;
+    // A zero byte of y is an apostrophe of v: the sum sets the top bit of every non-zero byte.
+    let y = v ^ (ONES * u64::from(b'\''));
+    let apostrophes = !(((y & !HIGH) + !HIGH) | y) & HIGH;
+    (gather(letters), gather(apostrophes))
+}
+
+impl AsciiMasks {
+    /// Computes the masks of `text` (ASCII), replacing the previous ones.
+    pub fn fill(&mut self, text: &[u8]) {
+        self.letters.clear();
+        self.word.clear();
+        let mut blocks = text.chunks_exact(64);
+        for block in &mut blocks {
+            let (mut letters, mut word) = (0u64, 0u64);
+            for (k, chunk) in block.chunks_exact(8).enumerate() {
+                let v = u64::from_le_bytes(chunk.try_into().expect("chunk of 8"));
+                let (l, a) = classify8(v);
+                letters |= l << (8 * k);
+                word |= (l | a) << (8 * k);
+            }
+            self.letters.push(letters);
+            self.word.push(word);
         }
-        b += 1;
+        let rest = blocks.remainder();
+        let (mut letters, mut word) = (0u64, 0u64);
+        for (k, chunk) in rest.chunks(8).enumerate() {
+            // Zero bytes pad the last chunk: they are neither letters nor apostrophes.
+            let mut padded = [0u8; 8];
+            padded[..chunk.len()].copy_from_slice(chunk);
+            let (l, a) = classify8(u64::from_le_bytes(padded));
+            letters |= l << (8 * k);
+            word |= (l | a) << (8 * k);
+        }
+        // With an empty remainder these are zero words past the end; else the bit after the
+        // last byte is clear.
+        self.letters.push(letters);
+        self.word.push(word);
     }
-    table
-};
+
+    /// Number of letters in the text.
+    fn letter_count(&self) -> usize {
+        self.letters.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// Position of the first letter at or after `pos`, if any.
+    #[inline]
+    fn next_letter(&self, pos: usize) -> Option<usize> {
+        let mut w = pos >> 6;
+        let mut bits = self.letters.get(w)? & (!0u64 << (pos & 63));
+        while bits == 0 {
+            w += 1;
+            bits = *self.letters.get(w)?;
+        }
+        Some(w * 64 + bits.trailing_zeros() as usize)
+    }
+
+    /// Position of the first byte at or after `pos` that is not a letter (the text's length
+    /// when there is none; `pos` at most the length).
+    #[inline]
+    fn next_non_letter(&self, pos: usize) -> usize {
+        next_clear(&self.letters, pos)
+    }
+
+    /// Position of the first byte at or after `pos` that cannot continue a word.
+    #[inline]
+    fn word_end(&self, pos: usize) -> usize {
+        next_clear(&self.word, pos)
+    }
+
+    /// Position of the non-letter byte with `n` non-letters before it (one must exist).
+    fn nth_non_letter(&self, mut n: usize) -> usize {
+        for (w, &bits) in self.letters.iter().enumerate() {
+            let mut others = !bits;
+            let count = others.count_ones() as usize;
+            if n >= count {
+                n -= count;
+                continue;
+            }
+            for _ in 0..n {
+                others &= others - 1;
+            }
+            return w * 64 + others.trailing_zeros() as usize;
+        }
+        self.letters.len() * 64
+    }
+}
+
+/// Position of the first clear bit at or after `pos` (a zero word ends `bits`).
+#[inline]
+fn next_clear(bits: &[u64], pos: usize) -> usize {
+    let mut w = pos >> 6;
+    let mut clear = !bits[w] & (!0u64 << (pos & 63));
+    while clear == 0 {
+        w += 1;
+        clear = !bits[w];
+    }
+    w * 64 + clear.trailing_zeros() as usize
+}
+
+/// The `len` bytes of ASCII `text` from `start` as one lowercase number (byte i in bits 8i..8i+8,
+/// as [`pack`] does), when `len` is at most 8. Letters are lowercased by setting bit 5, which the
+/// apostrophe has already.
+#[inline]
+fn pack_lower(text: &[u8], start: usize, len: usize) -> Option<u64> {
+    if len > 8 {
+        return None;
+    }
+    let v = match text.get(start..start + 8) {
+        Some(eight) => u64::from_le_bytes(eight.try_into().expect("slice of 8")),
+        None => {
+            let mut padded = [0u8; 8];
+            padded[..len].copy_from_slice(&text[start..start + len]);
+            u64::from_le_bytes(padded)
+        }
+    };
+    let keep = if len == 8 {
+        !0
+    } else {
+        (1u64 << (8 * len)) - 1
+    };
+    Some((v | (ONES * 0x20)) & keep)
+}
+
+/// `word` (ASCII letters and apostrophes, at most [`MAX_LOOKUP_BYTES`]) lowercased into `out`.
+fn lower_into<'a>(word: &[u8], out: &'a mut [u8; MAX_LOOKUP_BYTES]) -> &'a [u8] {
+    let n = word.len().min(MAX_LOOKUP_BYTES);
+    for (o, &b) in out.iter_mut().zip(&word[..n]) {
+        *o = b.to_ascii_lowercase();
+    }
+    &out[..n]
+}
 
 /// Longest word looked up in the word lists; longer ones are counted as words only.
 const MAX_LOOKUP_BYTES: usize = 32;
 
-/// [`count_words`] for ASCII text: one table lookup a byte; a word of up to 8 bytes is packed
-/// for the lookup as it is read, a longer one lowercased into a buffer on the stack.
-fn count_ascii_words(line: &[u8], lex: &Lexicon) -> WordCounts {
+/// [`count_words`] for ASCII text: words found with [`AsciiMasks`] (a word starts at a letter
+/// and runs on over letters and apostrophes); a word of up to 8 bytes is packed for the lookup in
+/// a few operations, a longer one lowercased into a buffer on the stack.
+fn count_ascii_words(line: &[u8], lex: &Lexicon, masks: &mut AsciiMasks) -> WordCounts {
+    masks.fill(line);
     let mut counts = WordCounts::default();
     let mut lower = [0u8; MAX_LOOKUP_BYTES];
-    let mut flush = |word: &[u8], packed: u64, counts: &mut WordCounts| {
+    let mut pos = 0;
+    while let Some(start) = masks.next_letter(pos) {
+        let end = masks.word_end(start);
+        let len = end - start;
         counts.words += 1;
-        let bits = match word.len() {
-            0..=8 => lex.words.get_packed(packed),
-            n if n <= MAX_LOOKUP_BYTES => {
-                for (l, &b) in lower.iter_mut().zip(word) {
-                    *l = WORD_BYTES[usize::from(b)];
-                }
-                lex.words.get(&lower[..n])
+        let bits = match pack_lower(line, start, len) {
+            Some(key) => lex.words.get_packed(key),
+            None if len <= MAX_LOOKUP_BYTES => {
+                lex.words.get(lower_into(&line[start..end], &mut lower))
             }
-            _ => 0,
+            None => 0,
         };
         counts.add(bits);
-    };
-    let (mut start, mut len, mut packed) = (0usize, 0usize, 0u64);
-    for (i, &b) in line.iter().enumerate() {
-        let c = WORD_BYTES[usize::from(b)];
-        // An apostrophe belongs to a word only after its first letter.
-        if c != 0 && (len > 0 || c != b'\'') {
-            if len == 0 {
-                start = i;
-            }
-            if len < 8 {
-                packed |= u64::from(c) << (8 * len);
-            }
-            len += 1;
-        } else if len > 0 {
-            flush(&line[start..i], packed, &mut counts);
-            (len, packed) = (0, 0);
-        }
-    }
-    if len > 0 {
-        flush(&line[start..], packed, &mut counts);
+        pos = end;
     }
     counts
 }
@@ -462,12 +617,20 @@ impl WordCounts {
     }
 }
 
-/// Counts the words of `line`, its stopwords and its words of address; `buf` is reused.
-pub fn count_words(line: &str, lex: &Lexicon, buf: &mut String) -> WordCounts {
+/// Buffers [`count_words`] reuses from line to line.
+#[derive(Debug, Default)]
+pub struct WordScratch {
+    masks: AsciiMasks,
+    word: String,
+}
+
+/// Counts the words of `line`, its stopwords and its words of address.
+pub fn count_words(line: &str, lex: &Lexicon, scratch: &mut WordScratch) -> WordCounts {
     if line.is_ascii() {
-        return count_ascii_words(line.as_bytes(), lex);
+        return count_ascii_words(line.as_bytes(), lex, &mut scratch.masks);
     }
     let mut counts = WordCounts::default();
+    let buf = &mut scratch.word;
     buf.clear();
     let flush = |buf: &mut String, counts: &mut WordCounts| {
         if !buf.is_empty() {
@@ -497,6 +660,194 @@ pub fn count_words(line: &str, lex: &Lexicon, buf: &mut String) -> WordCounts {
 mod tests {
     use super::*;
 
+    /// For each byte of ASCII text: its lowercase form when it may be part of a word (a letter or
+    /// the apostrophe), 0 when it separates words.
+    static WORD_BYTES: [u8; 256] = {
+        let mut table = [0u8; 256];
+        let mut b = 0;
+        while b < 128 {
+            let c = b as u8;
+            if c.is_ascii_alphabetic() || c == b'\'' {
+                table[b] = c.to_ascii_lowercase();
+            }
+            b += 1;
+        }
+        table
+    };
+
+    /// The byte-at-a-time word count this module used before [`AsciiMasks`]: the reference the
+    /// mask version must agree with.
+    fn count_bytewise(line: &[u8], lex: &Lexicon) -> WordCounts {
+        let mut counts = WordCounts::default();
+        let flush = |word: &[u8], counts: &mut WordCounts| {
+            counts.words += 1;
+            if word.len() <= MAX_LOOKUP_BYTES {
+                let lower: Vec<u8> = word.iter().map(|&b| WORD_BYTES[usize::from(b)]).collect();
+                counts.add(lex.words.get(&lower));
+            }
+        };
+        let (mut start, mut len) = (0usize, 0usize);
+        for (i, &b) in line.iter().enumerate() {
+            let c = WORD_BYTES[usize::from(b)];
+            if c != 0 && (len > 0 || c != b'\'') {
+                if len == 0 {
+                    start = i;
+                }
+                len += 1;
+            } else if len > 0 {
+                flush(&line[start..i], &mut counts);
+                len = 0;
+            }
+        }
+        if len > 0 {
+            flush(&line[start..], &mut counts);
+        }
+        counts
+    }
+
+    /// The byte-at-a-time vote over an ASCII sample text, as before [`vote_ascii`].
+    fn vote_bytewise(sample: &[u8]) -> Option<usize> {
+        let mut lanes = 0u64;
+        let mut add = |word: &[u8]| {
+            let lower: Vec<u8> = word.iter().map(u8::to_ascii_lowercase).collect();
+            lanes += SPREAD[usize::from(VOTES.get(&lower))];
+        };
+        let (mut start, mut len, mut pieces) = (0usize, 0usize, 0usize);
+        for (i, &b) in sample.iter().enumerate() {
+            let c = WORD_BYTES[usize::from(b)];
+            if c != 0 && c != b'\'' {
+                if len == 0 {
+                    start = i;
+                }
+                len += 1;
+                continue;
+            }
+            if len > 0 {
+                add(&sample[start..i]);
+                len = 0;
+            }
+            pieces += 1;
+            if pieces == VOTE_PIECES {
+                break;
+            }
+        }
+        if len > 0 {
+            add(&sample[start..]);
+        }
+        winner(lanes)
+    }
+
+    /// Random ASCII text from a xorshift generator: stopwords of several languages, capitals,
+    /// apostrophes (leading, inner, doubled), long words, digits, punctuation and white space.
+    fn random_text(seed: &mut u64, max_len: usize) -> String {
+        const PIECES: &[&str] = &[
+            "the",
+            "The",
+            "DER",
+            "und",
+            "de",
+            "la",
+            "w",
+            "nie",
+            "che",
+            "het",
+            "you",
+            "We",
+            "don't",
+            "'twas",
+            "rock''n",
+            "o'",
+            "governments",
+            "Internationalisation",
+            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "said",
+            "12,5",
+            " ",
+            "  ",
+            ", ",
+            ". ",
+            "\t",
+            "-",
+            "'",
+            "a",
+            "Z",
+            "@",
+            "[",
+            "`",
+            "{",
+            "~",
+            "\x7f",
+            "\x00",
+        ];
+        let mut out = String::new();
+        loop {
+            *seed ^= *seed << 13;
+            *seed ^= *seed >> 7;
+            *seed ^= *seed << 17;
+            let piece = PIECES[(*seed % PIECES.len() as u64) as usize];
+            if out.len() + piece.len() > max_len {
+                return out;
+            }
+            out.push_str(piece);
+            if *seed >> 60 == 0 {
+                out.push(' ');
+            }
+        }
+    }
+
+    #[test]
+    fn mask_word_count_matches_the_bytewise_count() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut masks = AsciiMasks::default();
+        for code in ["en", "de", "fr"] {
+            let lex = build(code, &[code]);
+            for n in 0..1500 {
+                let text = random_text(&mut seed, n % 300);
+                assert_eq!(
+                    count_ascii_words(text.as_bytes(), &lex, &mut masks),
+                    count_bytewise(text.as_bytes(), &lex),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn mask_vote_matches_the_bytewise_vote() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for n in 0..1500 {
+            let parts: Vec<String> = (0..1 + n % 5)
+                .map(|k| random_text(&mut seed, (n * 7 + k * 31) % 260))
+                .collect();
+            let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+            let mut sample = String::new();
+            for p in &parts {
+                sample.push_str(p);
+                sample.push('\n');
+            }
+            assert_eq!(
+                vote_ascii(&parts),
+                vote_bytewise(sample.as_bytes()),
+                "{parts:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn byte_classes_of_every_ascii_byte() {
+        for b in 0u8..128 {
+            for k in 0..8 {
+                let (letters, apostrophes) = classify8(u64::from(b) << (8 * k));
+                let want_letter = u64::from(b.is_ascii_alphabetic()) << k;
+                let want_apostrophe = u64::from(b == b'\'') << k;
+                assert_eq!(letters & (1 << k), want_letter, "{b} at {k}");
+                assert_eq!(apostrophes & (1 << k), want_apostrophe, "{b} at {k}");
+            }
+        }
+        let (letters, _) = classify8(u64::from_le_bytes(*b"aZ1 b'Cx"));
+        assert_eq!(letters, 0b1101_0011);
+    }
+
     #[test]
     fn detects_german_and_counts_its_stopwords() {
         let lines = [
@@ -505,8 +856,7 @@ mod tests {
         ];
         let lex = lexicon_for(&lines);
         assert_eq!(lex.code, "de");
-        let mut buf = String::new();
-        let c = count_words(lines[0], lex, &mut buf);
+        let c = count_words(lines[0], lex, &mut WordScratch::default());
         assert_eq!(c.words, 23);
         assert!(c.stop >= 8, "{c:?}");
     }
@@ -514,7 +864,7 @@ mod tests {
     #[test]
     fn ascii_and_unicode_paths_count_alike() {
         let lex = lexicon_for(&["The ministers said that they would meet again in the spring."]);
-        let mut buf = String::new();
+        let mut buf = WordScratch::default();
         let ascii = count_words("We don't know, said the 3 ministers of it.", lex, &mut buf);
         let unicode = count_words(
             "We don't know, said the 3 ministers of it. é",
@@ -556,7 +906,7 @@ mod tests {
         // "themselves" (10 letters) and "THE" are English stopwords; the 40-letter word is
         // counted as a word but never looked up; a leading apostrophe is not part of a word.
         let line = "Themselves THE 'twas xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx ok";
-        let c = count_ascii_words(line.as_bytes(), lex);
+        let c = count_ascii_words(line.as_bytes(), lex, &mut AsciiMasks::default());
         assert_eq!(c.words, 5);
         assert!(lex.is_stop("themselves") && lex.is_stop("the"));
         assert_eq!(
@@ -573,8 +923,7 @@ mod tests {
         ];
         let lex = lexicon_for(&lines);
         assert_eq!(lex.code, "en");
-        let mut buf = String::new();
-        let c = count_words(lines[0], lex, &mut buf);
+        let c = count_words(lines[0], lex, &mut WordScratch::default());
         assert_eq!(c.address, 5, "{c:?}");
     }
 }
