@@ -69,21 +69,21 @@ struct WordTable {
     /// Packed words; 0 marks an empty slot (a word is never empty). Length a power of two.
     keys: Vec<u64>,
     /// The bits of the word in the same slot.
-    bits: Vec<u8>,
+    bits: Vec<u16>,
     /// `64 - log2(keys.len())`: the home slot is the top bits of the hashed key.
     shift: u32,
     /// One bit per hash of every packed word ([`FILTER_BITS`] bits, a few KiB that stay in the
     /// first-level cache): most words of a text are not in the table, and this rejects most of
     /// them without touching the larger table.
     filter: Vec<u64>,
-    long: HashMap<&'static [u8], u8, WordHash>,
+    long: HashMap<&'static [u8], u16, WordHash>,
 }
 
 impl WordTable {
     /// Builds the table from (word, bits) pairs; the bits of a word listed twice are combined.
-    fn new(words: impl IntoIterator<Item = (&'static str, u8)>) -> WordTable {
-        let mut short: HashMap<u64, u8, WordHash> = HashMap::default();
-        let mut long: HashMap<&'static [u8], u8, WordHash> = HashMap::default();
+    fn new(words: impl IntoIterator<Item = (&'static str, u16)>) -> WordTable {
+        let mut short: HashMap<u64, u16, WordHash> = HashMap::default();
+        let mut long: HashMap<&'static [u8], u16, WordHash> = HashMap::default();
         for (word, bits) in words {
             match pack(word.as_bytes()) {
                 Some(k) => *short.entry(k).or_default() |= bits,
@@ -118,7 +118,7 @@ impl WordTable {
 
     /// The bits of `word`, 0 when no list holds it.
     #[inline]
-    fn get(&self, word: &[u8]) -> u8 {
+    fn get(&self, word: &[u8]) -> u16 {
         match pack(word) {
             Some(k) => self.get_packed(k),
             None => self.long.get(word).copied().unwrap_or(0),
@@ -127,7 +127,7 @@ impl WordTable {
 
     /// The bits of a word of at most 8 bytes already packed by [`pack`].
     #[inline]
-    fn get_packed(&self, key: u64) -> u8 {
+    fn get_packed(&self, key: u64) -> u16 {
         let f = filter_bit(key);
         if self.filter[f >> 6] & (1 << (f & 63)) == 0 {
             return 0;
@@ -196,9 +196,9 @@ impl std::hash::Hasher for WordHasher {
 pub type WordHash = std::hash::BuildHasherDefault<WordHasher>;
 
 /// Bit of a [`Lexicon`] word: a stopword.
-const STOP: u8 = 1;
+const STOP: u16 = 1;
 /// Bit of a [`Lexicon`] word: a word of direct address.
-const ADDRESS_WORD: u8 = 2;
+const ADDRESS_WORD: u16 = 2;
 
 /// The word lists of one language.
 #[derive(Debug)]
@@ -251,40 +251,85 @@ impl Lexicon {
 
 /// The lexicon for the language the article's lines are written in.
 pub fn lexicon_for(lines: &[&str]) -> &'static Lexicon {
+    detect(lines).lexicon
+}
+
+/// What the vote counted in one line it read whole: its words (runs of letters) and, in byte
+/// lanes, its stopwords and words of address for each voting language.
+#[derive(Debug, Clone, Copy)]
+struct LineTally {
+    line: usize,
+    words: usize,
+    stop: u64,
+    address: u64,
+}
+
+/// The language of an article ([`detect`]) and the word counts the vote already made.
+#[derive(Debug)]
+pub struct Detection {
+    /// The word lists of the language.
+    pub lexicon: &'static Lexicon,
+    /// Index of the language among the voting ones, when it is one of them.
+    voting: Option<usize>,
+    tallies: Vec<LineTally>,
+}
+
+impl Detection {
+    /// [`count_words`] of line `index` of the article (`line`, trimmed) in this lexicon, read
+    /// from the vote's tally when the vote read that line whole and it counts words the same
+    /// way (ASCII without apostrophes, which join words in a count but split them in the vote).
+    pub fn count(&self, index: usize, line: &str, scratch: &mut WordScratch) -> WordCounts {
+        if let Some(lang) = self.voting
+            && let Some(t) = self.tallies.iter().find(|t| t.line == index)
+            && !line.as_bytes().contains(&b'\'')
+        {
+            return WordCounts {
+                words: t.words,
+                stop: (t.stop >> (8 * lang) & 0xff) as usize,
+                address: (t.address >> (8 * lang) & 0xff) as usize,
+            };
+        }
+        count_words(line, self.lexicon, scratch)
+    }
+}
+
+/// The language of the article's lines, with what the vote counted on the way.
+pub fn detect(lines: &[&str]) -> Detection {
     // The sample: the article's longer lines (trimmed, each followed by a line break) until it
     // holds SAMPLE_BYTES; when that gives under 150 bytes, every line again from the top. Kept as
-    // a list of the lines it is made of; the text itself is only written out for the detectors
-    // that need it (non-ASCII text, or a vote that is unclear).
-    let mut parts: Vec<&str> = Vec::new();
+    // a list of the lines it is made of (with their index); the text itself is only written out
+    // for the detectors that need it (non-ASCII text, or a vote that is unclear).
+    let mut parts: Vec<(usize, &str)> = Vec::new();
     let mut len = 0;
-    for line in lines.iter().filter(|l| l.len() >= 80) {
+    for (i, line) in lines.iter().enumerate().filter(|(_, l)| l.len() >= 80) {
         if len >= SAMPLE_BYTES {
             break;
         }
         let t = line.trim();
-        parts.push(t);
+        parts.push((i, t));
         len += t.len() + 1;
     }
     if len < 150 {
-        for line in lines {
+        for (i, line) in lines.iter().enumerate() {
             if len >= SAMPLE_BYTES {
                 break;
             }
             let t = line.trim();
-            parts.push(t);
+            parts.push((i, t));
             len += t.len() + 1;
         }
     }
     let joined = || {
         let mut sample = String::with_capacity(len);
-        for p in &parts {
+        for (_, p) in &parts {
             sample.push_str(p);
             sample.push('\n');
         }
         sample
     };
-    let voted = if parts.iter().all(|p| p.is_ascii()) {
-        vote_ascii(&parts)
+    let mut tallies = Vec::new();
+    let voted = if parts.iter().all(|(_, p)| p.is_ascii()) {
+        vote_ascii(&parts, &mut tallies)
     } else {
         vote(&joined())
     };
@@ -292,29 +337,38 @@ pub fn lexicon_for(lines: &[&str]) -> &'static Lexicon {
         let lang = whatlang::detect(&joined())?.lang();
         CODES.iter().position(|(l, _)| *l == lang)
     });
-    match index {
+    let lexicon = match index {
         Some(i) if stop_words::lookup(CODES[i].1).is_some() => {
             LEXICONS[i].get_or_init(|| build(CODES[i].1, &[CODES[i].1]))
         }
         _ => &FALLBACK,
+    };
+    Detection {
+        lexicon,
+        voting: index.filter(|&i| i < VOTING && lexicon.code == CODES[i].1),
+        tallies,
     }
 }
 
 /// Languages that take part in the stopword vote (the first of [`CODES`]).
 const VOTING: usize = 8;
 
-/// Word -> bit set of the voting languages whose stopword list holds it.
+/// Word -> bit set of the voting languages whose stopword list holds it (bit i for language
+/// i), and whose words of address hold it (bit 8 + i): language i's [`Lexicon`] in one number,
+/// for all eight at once.
 static VOTES: LazyLock<WordTable> = LazyLock::new(|| {
-    WordTable::new(
-        CODES
-            .iter()
-            .take(VOTING)
-            .enumerate()
-            .flat_map(|(i, (_, code))| {
-                let words = stop_words::lookup(code).unwrap_or_default();
-                words.iter().map(move |w| (*w, 1 << i))
-            }),
-    )
+    let mut words: Vec<(&'static str, u16)> = Vec::new();
+    for (i, (_, code)) in CODES.iter().take(VOTING).enumerate() {
+        let stop = stop_words::lookup(code).unwrap_or_default();
+        words.extend(stop.iter().map(|w| (*w, 1 << i)));
+        for line in ADDRESS.lines() {
+            let mut fields = line.split_whitespace();
+            if fields.next() == Some(code) {
+                words.extend(fields.map(|w| (w, 1 << (8 + i))));
+            }
+        }
+    }
+    WordTable::new(words)
 });
 
 /// Bit i of the index -> byte i of the value set to 1 (a voting mask spread over byte lanes).
@@ -340,35 +394,52 @@ const VOTE_PIECES: usize = 150;
 /// [`vote`] for a sample of ASCII lines (each followed by a line break, as in the sample text):
 /// words are runs of letters, found with [`AsciiMasks`] a word at a time; piece k of the split
 /// ends at the k-th non-letter byte, so the vote stops at the 150th.
-fn vote_ascii(parts: &[&str]) -> Option<usize> {
+fn vote_ascii(parts: &[(usize, &str)], tallies: &mut Vec<LineTally>) -> Option<usize> {
     let votes: &WordTable = &VOTES;
     let mut lanes = 0u64;
     let mut masks = AsciiMasks::default();
     let mut lower = [0u8; MAX_LOOKUP_BYTES];
     // Non-letter bytes the vote may still pass.
     let mut remaining = VOTE_PIECES;
-    for part in parts {
+    for &(index, part) in parts {
         let bytes = part.as_bytes();
         masks.fill(bytes);
         let non_letters = bytes.len() - masks.letter_count();
         // The vote ends inside this line at its `remaining`-th non-letter, or at its line break.
-        let end = if non_letters >= remaining {
-            masks.nth_non_letter(remaining - 1)
-        } else {
+        let whole = non_letters < remaining;
+        let end = if whole {
             bytes.len()
+        } else {
+            masks.nth_non_letter(remaining - 1)
+        };
+        // At most 150 words: no byte lane overflows.
+        let mut tally = LineTally {
+            line: index,
+            words: 0,
+            stop: 0,
+            address: 0,
         };
         let mut pos = 0;
         while let Some(start) = masks.next_letter(pos)
             && start < end
         {
             let stop = masks.next_non_letter(start);
-            let word = &bytes[start..stop];
-            let bits = match pack_lower(bytes, start, word.len()) {
+            let len = stop - start;
+            let bits = match pack_lower(bytes, start, len) {
                 Some(key) => votes.get_packed(key),
-                None => votes.get(lower_into(word, &mut lower)),
+                None if len <= MAX_LOOKUP_BYTES => {
+                    votes.get(lower_into(&bytes[start..stop], &mut lower))
+                }
+                None => 0,
             };
-            lanes += SPREAD[usize::from(bits)];
+            tally.words += 1;
+            tally.stop += SPREAD[usize::from(bits & 0xff)];
+            tally.address += SPREAD[usize::from(bits >> 8)];
             pos = stop;
+        }
+        lanes += tally.stop;
+        if whole {
+            tallies.push(tally);
         }
         if non_letters + 1 >= remaining {
             break;
@@ -390,7 +461,7 @@ fn vote(sample: &str) -> Option<usize> {
             let mut utf8 = [0u8; 4];
             buf.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
         }
-        lanes += SPREAD[usize::from(votes.get(&buf))];
+        lanes += SPREAD[usize::from(votes.get(&buf) & 0xff)];
     }
     winner(lanes)
 }
@@ -611,7 +682,7 @@ pub struct WordCounts {
 
 impl WordCounts {
     /// Counts a word's [`Lexicon`] bits (the word itself is counted by the caller).
-    fn add(&mut self, bits: u8) {
+    fn add(&mut self, bits: u16) {
         self.stop += usize::from(bits & STOP != 0);
         self.address += usize::from(bits & ADDRESS_WORD != 0);
     }
@@ -710,7 +781,7 @@ mod tests {
         let mut lanes = 0u64;
         let mut add = |word: &[u8]| {
             let lower: Vec<u8> = word.iter().map(u8::to_ascii_lowercase).collect();
-            lanes += SPREAD[usize::from(VOTES.get(&lower))];
+            lanes += SPREAD[usize::from(VOTES.get(&lower) & 0xff)];
         };
         let (mut start, mut len, mut pieces) = (0usize, 0usize, 0usize);
         for (i, &b) in sample.iter().enumerate() {
@@ -819,18 +890,39 @@ mod tests {
             let parts: Vec<String> = (0..1 + n % 5)
                 .map(|k| random_text(&mut seed, (n * 7 + k * 31) % 260))
                 .collect();
-            let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+            let parts: Vec<(usize, &str)> = parts.iter().map(String::as_str).enumerate().collect();
             let mut sample = String::new();
-            for p in &parts {
+            for (_, p) in &parts {
                 sample.push_str(p);
                 sample.push('\n');
             }
             assert_eq!(
-                vote_ascii(&parts),
+                vote_ascii(&parts, &mut Vec::new()),
                 vote_bytewise(sample.as_bytes()),
                 "{parts:?}"
             );
         }
+    }
+
+    #[test]
+    fn counts_taken_from_the_vote_match_a_fresh_count() {
+        let mut seed = 0x1234_5678_9abc_def1_u64;
+        let mut scratch = WordScratch::default();
+        let mut from_vote = 0;
+        for n in 0..600 {
+            let texts: Vec<String> = (0..1 + n % 7)
+                .map(|k| format!("  {}\t", random_text(&mut seed, (n * 13 + k * 57) % 240)))
+                .collect();
+            let lines: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let found = detect(&lines);
+            for (i, raw) in lines.iter().enumerate() {
+                let line = raw.trim();
+                let fresh = count_words(line, found.lexicon, &mut scratch);
+                assert_eq!(found.count(i, line, &mut scratch), fresh, "{line:?}");
+            }
+            from_vote += usize::from(found.voting.is_some() && !found.tallies.is_empty());
+        }
+        assert!(from_vote > 100, "{from_vote}");
     }
 
     #[test]

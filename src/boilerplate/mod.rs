@@ -178,8 +178,9 @@ pub fn classify(
             class[i] = Class::Short;
             continue;
         }
-        let lex = *lex.get_or_init(|| lang::lexicon_for(lines));
-        let counts = lang::count_words(line, lex, &mut words);
+        let counts = lex
+            .get_or_init(|| lang::detect(lines))
+            .count(i, line, &mut words);
         li.words = counts.words;
         li.address = counts.address;
         li.density = if counts.words == 0 {
