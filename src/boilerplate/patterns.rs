@@ -11,8 +11,9 @@
 //! substrings through one combined `regex` (a SIMD literal prefilter), tried only on lines that
 //! hold the longest word of some phrase. Regular expressions: what each needs in a line (a
 //! literal it must start with, end with or contain) is read once from its syntax tree with
-//! `regex-syntax`; a line is tested for all of these at once (first and last byte, one literal
-//! search, `memchr` for one- and two-byte literals), and only the rules whose need it meets are
+//! `regex-syntax` (or, for a rule starting `^\d+`, the bytes its match can start with); a line
+//! is tested for all of these at once (first and last byte, one literal search, `memchr` for
+//! one- and two-byte literals), and only the rules whose need it meets are
 //! run, in the library's order. (Run together as one combined regex, a menu rule such as
 //! `^[^|]+\|...` kept the automaton alive to the end of every line.) It never allocates per line
 //! beyond the caller's reused buffer.
@@ -23,7 +24,7 @@ use std::sync::{Arc, LazyLock};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use regex::Regex;
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
-use regex_syntax::hir::{Hir, HirKind, Look};
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
 /// The built-in rule files, in the order they are read.
 const BUILTIN: &[(&str, &str)] = &[
@@ -321,6 +322,9 @@ fn prefix_automaton(prefixes: &[(String, String, Kind)]) -> Result<Option<AhoCor
 enum Need {
     /// The line starts with one of these (the rule begins with `^`).
     Start(Vec<Vec<u8>>),
+    /// The line's first byte is one of these (the rule begins with `^`, and what follows starts
+    /// with few enough bytes: `^\d+ comments`).
+    First(Box<[bool; 256]>),
     /// The line ends with one of these (the rule ends with `$`).
     End(Vec<Vec<u8>>),
     /// The line contains one of these.
@@ -385,6 +389,12 @@ fn need_of(pattern: &str) -> Need {
     {
         return Need::End(lits);
     }
+    if subs.len() > 1
+        && is(&subs[0], Look::Start)
+        && let Some(first) = first_bytes_of(&Hir::concat(subs[1..].to_vec()))
+    {
+        return Need::First(first);
+    }
     // Inside: the tail whose shortest literal prefix is longest (rarer in text), up to six
     // bytes; among those, the one with fewest literals.
     let score = |l: &[Vec<u8>]| {
@@ -419,6 +429,61 @@ fn need_of(pattern: &str) -> Need {
 /// `Contains` literals shorter than this are searched alone (see [`RegexGate::short`]).
 const SHORT_NEED_BYTES: usize = 3;
 
+/// The bytes a match of `hir` can start with, when it cannot be empty and they are at most
+/// [`FIRST_BYTES_MAX`] (else it says too little to be worth a test).
+fn first_bytes_of(hir: &Hir) -> Option<Box<[bool; 256]>> {
+    let mut set = Box::new([false; 256]);
+    let can_be_empty = first_bytes(hir, &mut set);
+    let count = set.iter().filter(|&&b| b).count();
+    (!can_be_empty && count <= FIRST_BYTES_MAX).then_some(set)
+}
+
+/// Most bytes a [`Need::First`] allows.
+const FIRST_BYTES_MAX: usize = 64;
+
+/// Adds to `set` every byte a non-empty match of `hir` can start with; says whether `hir` can
+/// match the empty string (then what follows it can start the match too). A set too large is
+/// harmless: it is a necessary condition only.
+fn first_bytes(hir: &Hir, set: &mut [bool; 256]) -> bool {
+    // The first byte of a character's UTF-8 form grows with the character.
+    let lead = |c: char| {
+        let mut buf = [0u8; 4];
+        c.encode_utf8(&mut buf).as_bytes()[0]
+    };
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(lit) => match lit.0.first() {
+            Some(&b) => {
+                set[usize::from(b)] = true;
+                false
+            }
+            None => true,
+        },
+        HirKind::Class(Class::Unicode(cls)) => {
+            for r in cls.ranges() {
+                for b in lead(r.start())..=lead(r.end()) {
+                    set[usize::from(b)] = true;
+                }
+            }
+            false
+        }
+        HirKind::Class(Class::Bytes(cls)) => {
+            for r in cls.ranges() {
+                for b in r.start()..=r.end() {
+                    set[usize::from(b)] = true;
+                }
+            }
+            false
+        }
+        HirKind::Repetition(rep) => first_bytes(&rep.sub, set) || rep.min == 0,
+        HirKind::Capture(cap) => first_bytes(&cap.sub, set),
+        HirKind::Concat(subs) => subs.iter().all(|sub| first_bytes(sub, set)),
+        HirKind::Alternation(subs) => subs
+            .iter()
+            .fold(false, |empty, sub| first_bytes(sub, set) | empty),
+    }
+}
+
 /// Rules with an index from this on are always run (the gate keeps one bit a rule in a `u128`).
 const GATED_RULES: usize = 128;
 
@@ -430,6 +495,8 @@ struct RegexGate {
     always: u128,
     /// By first byte: (literal, rule) pairs of `Start` needs.
     starts: Vec<Vec<(Vec<u8>, u32)>>,
+    /// By first byte: the rules with a `First` need that allows it.
+    first: Vec<u128>,
     /// By last byte: (literal, rule) pairs of `End` needs.
     ends: Vec<Vec<(Vec<u8>, u32)>>,
     /// `Contains` literals under [`SHORT_NEED_BYTES`] (`|`, `©`), each with the offset of its
@@ -450,6 +517,7 @@ impl RegexGate {
         let mut gate = RegexGate {
             always: 0,
             starts: vec![Vec::new(); 256],
+            first: vec![0; 256],
             ends: vec![Vec::new(); 256],
             short: Vec::new(),
             inner: None,
@@ -463,6 +531,11 @@ impl RegexGate {
                 Need::Start(lits) => {
                     for l in lits {
                         gate.starts[usize::from(l[0])].push((l, rule));
+                    }
+                }
+                Need::First(set) => {
+                    for (b, _) in set.iter().enumerate().filter(|(_, allowed)| **allowed) {
+                        gate.first[b] |= 1 << k;
                     }
                 }
                 Need::End(lits) => {
@@ -521,6 +594,7 @@ impl RegexGate {
         let bytes = norm.as_bytes();
         let mut possible = self.always;
         if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) {
+            possible |= self.first[usize::from(first)];
             for (lit, k) in &self.starts[usize::from(first)] {
                 if bytes.starts_with(lit) {
                     possible |= 1 << k;
@@ -532,8 +606,10 @@ impl RegexGate {
                 }
             }
         }
+        // A literal with non-ASCII bytes is not in an ASCII line.
+        let ascii = bytes.is_ascii();
         for (lit, at, rules) in &self.short {
-            if possible & rules == *rules {
+            if possible & rules == *rules || (ascii && !lit.is_ascii()) {
                 continue;
             }
             let found = memchr::memchr_iter(lit[*at], bytes)
@@ -764,6 +840,13 @@ mod tests {
             need_of(r"download (?:the|our) [^.]*apps?"),
             Need::Contains(lits(&["download"]))
         );
+        // A start that is a class: the first bytes it allows (ASCII digits, and the lead bytes
+        // of other scripts' digits).
+        let Need::First(set) = need_of(r"^\d+ (?:comments?|replies)(?: on .*)?$") else {
+            panic!("a first-byte need");
+        };
+        assert!(set[usize::from(b'0')] && set[usize::from(b'9')]);
+        assert!(!set[usize::from(b'a')] && !set[usize::from(b' ')]);
         assert_eq!(need_of(r"\d+"), Need::Nothing);
         assert_eq!(need_of(r"(unclosed"), Need::Nothing);
     }
