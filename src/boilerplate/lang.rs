@@ -490,14 +490,14 @@ pub struct AsciiMasks {
 }
 
 /// Each byte's top bit, in a `u64` of eight bytes.
-const HIGH: u64 = 0x8080_8080_8080_8080;
+pub(crate) const HIGH: u64 = 0x8080_8080_8080_8080;
 /// Each byte set to 1.
-const ONES: u64 = 0x0101_0101_0101_0101;
+pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
 
 /// The top bits of a `u64` of eight bytes (the others clear) gathered into one byte, bit i from
 /// byte i: the multiply moves the bit of byte i to bit 56 + i, and no two products overlap.
 #[inline]
-fn gather(high: u64) -> u64 {
+pub(crate) fn gather(high: u64) -> u64 {
     ((high >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
 

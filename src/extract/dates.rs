@@ -16,6 +16,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::boilerplate::lang::{HIGH, ONES, gather};
+
 const DATA: &str = include_str!("dates.txt");
 
 struct Calendar {
@@ -221,20 +223,13 @@ struct DigitShapes {
     dotted: bool,
 }
 
-/// Each byte's top bit, in a `u64` of eight bytes.
-const HIGH: u64 = 0x8080_8080_8080_8080;
-/// Each byte set to 1.
-const ONES: u64 = 0x0101_0101_0101_0101;
-
 /// Bit i set when byte i of the eight (little-endian) is an ASCII digit.
 fn digit_bits(v: u64) -> u64 {
     // Without its top bit a byte is at most 0x7f, so neither sum carries into the next byte:
     // the top bit of t + 0x50 is set from 0x30 on, that of t + 0x46 from 0x3a on. Bytes with
     // the top bit set (non-ASCII) are never digits.
     let t = v & !HIGH;
-    let high = (t + ONES * 0x50) & !(t + ONES * 0x46) & !v & HIGH;
-    // Gather the top bits into one byte: the multiply moves byte i's bit to bit 56 + i.
-    ((high >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+    gather((t + ONES * 0x50) & !(t + ONES * 0x46) & !v & HIGH)
 }
 
 /// Digit bits of up to 256 bytes, bit i of word i / 64 for byte i.
