@@ -473,7 +473,7 @@ fn vote(sample: &str) -> Option<usize> {
 /// comparison with every trigram profile it knows.
 fn winner(lanes: u64) -> Option<usize> {
     let tally: [u64; VOTING] = std::array::from_fn(|i| lanes >> (8 * i) & 0xff);
-    let mut order: Vec<usize> = (0..VOTING).collect();
+    let mut order: [usize; VOTING] = std::array::from_fn(|i| i);
     order.sort_by(|a, b| tally[*b].cmp(&tally[*a]).then(a.cmp(b)));
     let (best, second) = (tally[order[0]], tally[order[1]]);
     (best >= 4 && best * 4 >= second * 5).then_some(order[0])
