@@ -69,21 +69,21 @@ struct WordTable {
     /// Packed words; 0 marks an empty slot (a word is never empty). Length a power of two.
     keys: Vec<u64>,
     /// The bits of the word in the same slot.
-    bits: Vec<u8>,
+    bits: Vec<u16>,
     /// `64 - log2(keys.len())`: the home slot is the top bits of the hashed key.
     shift: u32,
     /// One bit per hash of every packed word ([`FILTER_BITS`] bits, a few KiB that stay in the
     /// first-level cache): most words of a text are not in the table, and this rejects most of
     /// them without touching the larger table.
     filter: Vec<u64>,
-    long: HashMap<&'static [u8], u8, WordHash>,
+    long: HashMap<&'static [u8], u16, WordHash>,
 }
 
 impl WordTable {
     /// Builds the table from (word, bits) pairs; the bits of a word listed twice are combined.
-    fn new(words: impl IntoIterator<Item = (&'static str, u8)>) -> WordTable {
-        let mut short: HashMap<u64, u8, WordHash> = HashMap::default();
-        let mut long: HashMap<&'static [u8], u8, WordHash> = HashMap::default();
+    fn new(words: impl IntoIterator<Item = (&'static str, u16)>) -> WordTable {
+        let mut short: HashMap<u64, u16, WordHash> = HashMap::default();
+        let mut long: HashMap<&'static [u8], u16, WordHash> = HashMap::default();
         for (word, bits) in words {
             match pack(word.as_bytes()) {
                 Some(k) => *short.entry(k).or_default() |= bits,
@@ -118,7 +118,7 @@ impl WordTable {
 
     /// The bits of `word`, 0 when no list holds it.
     #[inline]
-    fn get(&self, word: &[u8]) -> u8 {
+    fn get(&self, word: &[u8]) -> u16 {
         match pack(word) {
             Some(k) => self.get_packed(k),
             None => self.long.get(word).copied().unwrap_or(0),
@@ -127,7 +127,7 @@ impl WordTable {
 
     /// The bits of a word of at most 8 bytes already packed by [`pack`].
     #[inline]
-    fn get_packed(&self, key: u64) -> u8 {
+    fn get_packed(&self, key: u64) -> u16 {
         let f = filter_bit(key);
         if self.filter[f >> 6] & (1 << (f & 63)) == 0 {
             return 0;
@@ -196,9 +196,9 @@ impl std::hash::Hasher for WordHasher {
 pub type WordHash = std::hash::BuildHasherDefault<WordHasher>;
 
 /// Bit of a [`Lexicon`] word: a stopword.
-const STOP: u8 = 1;
+const STOP: u16 = 1;
 /// Bit of a [`Lexicon`] word: a word of direct address.
-const ADDRESS_WORD: u8 = 2;
+const ADDRESS_WORD: u16 = 2;
 
 /// The word lists of one language.
 #[derive(Debug)]
@@ -251,50 +251,124 @@ impl Lexicon {
 
 /// The lexicon for the language the article's lines are written in.
 pub fn lexicon_for(lines: &[&str]) -> &'static Lexicon {
-    let mut sample = String::with_capacity(SAMPLE_BYTES + 256);
-    for line in lines.iter().filter(|l| l.len() >= 80) {
-        if sample.len() >= SAMPLE_BYTES {
+    detect(lines).lexicon
+}
+
+/// What the vote counted in one line it read whole: its words (runs of letters) and, in byte
+/// lanes, its stopwords and words of address for each voting language.
+#[derive(Debug, Clone, Copy)]
+struct LineTally {
+    line: usize,
+    words: usize,
+    stop: u64,
+    address: u64,
+}
+
+/// The language of an article ([`detect`]) and the word counts the vote already made.
+#[derive(Debug)]
+pub struct Detection {
+    /// The word lists of the language.
+    pub lexicon: &'static Lexicon,
+    /// Index of the language among the voting ones, when it is one of them.
+    voting: Option<usize>,
+    tallies: Vec<LineTally>,
+}
+
+impl Detection {
+    /// [`count_words`] of line `index` of the article (`line`, trimmed) in this lexicon, read
+    /// from the vote's tally when the vote read that line whole and it counts words the same
+    /// way (ASCII without apostrophes, which join words in a count but split them in the vote).
+    pub fn count(&self, index: usize, line: &str, scratch: &mut WordScratch) -> WordCounts {
+        if let Some(lang) = self.voting
+            && let Some(t) = self.tallies.iter().find(|t| t.line == index)
+            && !line.as_bytes().contains(&b'\'')
+        {
+            return WordCounts {
+                words: t.words,
+                stop: (t.stop >> (8 * lang) & 0xff) as usize,
+                address: (t.address >> (8 * lang) & 0xff) as usize,
+            };
+        }
+        count_words(line, self.lexicon, scratch)
+    }
+}
+
+/// The language of the article's lines, with what the vote counted on the way.
+pub fn detect(lines: &[&str]) -> Detection {
+    // The sample: the article's longer lines (trimmed, each followed by a line break) until it
+    // holds SAMPLE_BYTES; when that gives under 150 bytes, every line again from the top. Kept as
+    // a list of the lines it is made of (with their index); the text itself is only written out
+    // for the detectors that need it (non-ASCII text, or a vote that is unclear).
+    let mut parts: Vec<(usize, &str)> = Vec::new();
+    let mut len = 0;
+    for (i, line) in lines.iter().enumerate().filter(|(_, l)| l.len() >= 80) {
+        if len >= SAMPLE_BYTES {
             break;
         }
-        sample.push_str(line.trim());
-        sample.push('\n');
+        let t = line.trim();
+        parts.push((i, t));
+        len += t.len() + 1;
     }
-    if sample.len() < 150 {
-        for line in lines {
-            if sample.len() >= SAMPLE_BYTES {
+    if len < 150 {
+        for (i, line) in lines.iter().enumerate() {
+            if len >= SAMPLE_BYTES {
                 break;
             }
-            sample.push_str(line.trim());
-            sample.push('\n');
+            let t = line.trim();
+            parts.push((i, t));
+            len += t.len() + 1;
         }
     }
-    let index = vote(&sample).or_else(|| {
-        let lang = whatlang::detect(&sample)?.lang();
+    let joined = || {
+        let mut sample = String::with_capacity(len);
+        for (_, p) in &parts {
+            sample.push_str(p);
+            sample.push('\n');
+        }
+        sample
+    };
+    let mut tallies = Vec::new();
+    let voted = if parts.iter().all(|(_, p)| p.is_ascii()) {
+        vote_ascii(&parts, &mut tallies)
+    } else {
+        vote(&joined())
+    };
+    let index = voted.or_else(|| {
+        let lang = whatlang::detect(&joined())?.lang();
         CODES.iter().position(|(l, _)| *l == lang)
     });
-    match index {
+    let lexicon = match index {
         Some(i) if stop_words::lookup(CODES[i].1).is_some() => {
             LEXICONS[i].get_or_init(|| build(CODES[i].1, &[CODES[i].1]))
         }
         _ => &FALLBACK,
+    };
+    Detection {
+        lexicon,
+        voting: index.filter(|&i| i < VOTING && lexicon.code == CODES[i].1),
+        tallies,
     }
 }
 
 /// Languages that take part in the stopword vote (the first of [`CODES`]).
 const VOTING: usize = 8;
 
-/// Word -> bit set of the voting languages whose stopword list holds it.
+/// Word -> bit set of the voting languages whose stopword list holds it (bit i for language
+/// i), and whose words of address hold it (bit 8 + i): language i's [`Lexicon`] in one number,
+/// for all eight at once.
 static VOTES: LazyLock<WordTable> = LazyLock::new(|| {
-    WordTable::new(
-        CODES
-            .iter()
-            .take(VOTING)
-            .enumerate()
-            .flat_map(|(i, (_, code))| {
-                let words = stop_words::lookup(code).unwrap_or_default();
-                words.iter().map(move |w| (*w, 1 << i))
-            }),
-    )
+    let mut words: Vec<(&'static str, u16)> = Vec::new();
+    for (i, (_, code)) in CODES.iter().take(VOTING).enumerate() {
+        let stop = stop_words::lookup(code).unwrap_or_default();
+        words.extend(stop.iter().map(|w| (*w, 1 << i)));
+        for line in ADDRESS.lines() {
+            let mut fields = line.split_whitespace();
+            if fields.next() == Some(code) {
+                words.extend(fields.map(|w| (w, 1 << (8 + i))));
+            }
+        }
+    }
+    WordTable::new(words)
 });
 
 /// Bit i of the index -> byte i of the value set to 1 (a voting mask spread over byte lanes).
@@ -317,128 +391,280 @@ static SPREAD: [u64; 256] = {
 /// Pieces of the sample (runs between non-letters, empty ones included) the vote looks at.
 const VOTE_PIECES: usize = 150;
 
-/// The language whose stopwords the sample uses most, when the vote is clear: at least four
-/// words for the winner and a quarter more than the runner-up. One hash lookup a word, against
-/// whatlang's comparison with every trigram profile it knows.
-fn vote(sample: &str) -> Option<usize> {
-    // One byte of `lanes` per language: at most 150 words are counted, so no lane overflows, and
-    // a word adds to every language whose list holds it in one addition.
-    let mut lanes = 0u64;
-    let mut add = |mask: u8| lanes += SPREAD[usize::from(mask)];
+/// [`vote`] for a sample of ASCII lines (each followed by a line break, as in the sample text):
+/// words are runs of letters, found with [`AsciiMasks`] a word at a time; piece k of the split
+/// ends at the k-th non-letter byte, so the vote stops at the 150th.
+fn vote_ascii(parts: &[(usize, &str)], tallies: &mut Vec<LineTally>) -> Option<usize> {
     let votes: &WordTable = &VOTES;
-    let mut buf = Vec::new();
-    if sample.is_ascii() {
-        // ASCII: one table lookup a byte; a word of up to 8 bytes is packed as it is read. Piece
-        // k of the split ends at the k-th non-letter, so the vote stops at the 150th.
-        let bytes = sample.as_bytes();
-        let mut lookup = |word: &[u8], packed: u64| {
-            if word.len() <= 8 {
-                votes.get_packed(packed)
-            } else {
-                buf.clear();
-                buf.extend(word.iter().map(u8::to_ascii_lowercase));
-                votes.get(&buf)
-            }
+    let mut lanes = 0u64;
+    let mut masks = AsciiMasks::default();
+    let mut lower = [0u8; MAX_LOOKUP_BYTES];
+    // Non-letter bytes the vote may still pass.
+    let mut remaining = VOTE_PIECES;
+    for &(index, part) in parts {
+        let bytes = part.as_bytes();
+        masks.fill(bytes);
+        let non_letters = bytes.len() - masks.letter_count();
+        // The vote ends inside this line at its `remaining`-th non-letter, or at its line break.
+        let whole = non_letters < remaining;
+        let end = if whole {
+            bytes.len()
+        } else {
+            masks.nth_non_letter(remaining - 1)
         };
-        let (mut start, mut len, mut packed, mut pieces) = (0usize, 0usize, 0u64, 0usize);
-        for (i, &b) in bytes.iter().enumerate() {
-            let c = WORD_BYTES[usize::from(b)];
-            if c != 0 && c != b'\'' {
-                if len == 0 {
-                    start = i;
+        // At most 150 words: no byte lane overflows.
+        let mut tally = LineTally {
+            line: index,
+            words: 0,
+            stop: 0,
+            address: 0,
+        };
+        let mut pos = 0;
+        while let Some(start) = masks.next_letter(pos)
+            && start < end
+        {
+            let stop = masks.next_non_letter(start);
+            let len = stop - start;
+            let bits = match pack_lower(bytes, start, len) {
+                Some(key) => votes.get_packed(key),
+                None if len <= MAX_LOOKUP_BYTES => {
+                    votes.get(lower_into(&bytes[start..stop], &mut lower))
                 }
-                if len < 8 {
-                    packed |= u64::from(c) << (8 * len);
-                }
-                len += 1;
-                continue;
-            }
-            if len > 0 {
-                add(lookup(&bytes[start..i], packed));
-                (len, packed) = (0, 0);
-            }
-            pieces += 1;
-            if pieces == VOTE_PIECES {
-                break;
-            }
+                None => 0,
+            };
+            tally.words += 1;
+            tally.stop += SPREAD[usize::from(bits & 0xff)];
+            tally.address += SPREAD[usize::from(bits >> 8)];
+            pos = stop;
         }
-        if len > 0 {
-            add(lookup(&bytes[start..], packed));
+        lanes += tally.stop;
+        if whole {
+            tallies.push(tally);
         }
-    } else {
-        let pieces = sample.split(|c: char| !c.is_alphabetic());
-        for word in pieces.take(VOTE_PIECES).filter(|w| !w.is_empty()) {
-            buf.clear();
-            for c in word.chars().flat_map(char::to_lowercase) {
-                let mut utf8 = [0u8; 4];
-                buf.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
-            }
-            add(votes.get(&buf));
+        if non_letters + 1 >= remaining {
+            break;
         }
+        remaining -= non_letters + 1;
     }
+    winner(lanes)
+}
+
+/// [`vote`] for a sample holding non-ASCII text: pieces split at every non-alphabetic character.
+fn vote(sample: &str) -> Option<usize> {
+    let votes: &WordTable = &VOTES;
+    let mut lanes = 0u64;
+    let mut buf = Vec::new();
+    let pieces = sample.split(|c: char| !c.is_alphabetic());
+    for word in pieces.take(VOTE_PIECES).filter(|w| !w.is_empty()) {
+        buf.clear();
+        for c in word.chars().flat_map(char::to_lowercase) {
+            let mut utf8 = [0u8; 4];
+            buf.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+        }
+        lanes += SPREAD[usize::from(votes.get(&buf) & 0xff)];
+    }
+    winner(lanes)
+}
+
+/// The language whose stopwords the sample uses most, when the vote is clear: at least four
+/// words for the winner and a quarter more than the runner-up. `lanes` holds one byte per
+/// language (a word adds to every language whose list holds it in one addition; at most 150
+/// words are counted, so no lane overflows). One hash lookup a word, against whatlang's
+/// comparison with every trigram profile it knows.
+fn winner(lanes: u64) -> Option<usize> {
     let tally: [u64; VOTING] = std::array::from_fn(|i| lanes >> (8 * i) & 0xff);
-    let mut order: Vec<usize> = (0..VOTING).collect();
+    let mut order: [usize; VOTING] = std::array::from_fn(|i| i);
     order.sort_by(|a, b| tally[*b].cmp(&tally[*a]).then(a.cmp(b)));
     let (best, second) = (tally[order[0]], tally[order[1]]);
     (best >= 4 && best * 4 >= second * 5).then_some(order[0])
 }
 
-/// For each byte of ASCII text: its lowercase form when it may be part of a word (a letter or
-/// the apostrophe), 0 when it separates words.
-static WORD_BYTES: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        if c.is_ascii_alphabetic() || c == b'\'' {
-            table[b] = c.to_ascii_lowercase();
+/// Bit masks of an ASCII text, one bit a byte, 64 bytes to a `u64`: which bytes are letters and
+/// which may continue a word (letters and the apostrophe). A zero word always follows the last,
+/// so a search for a byte outside a word always ends. Finding words by masks costs a few
+/// operations a byte and a few a word, against a table lookup and a branch a byte.
+#[derive(Debug, Default)]
+pub struct AsciiMasks {
+    letters: Vec<u64>,
+    word: Vec<u64>,
+}
+
+/// Each byte's top bit, in a `u64` of eight bytes.
+pub(crate) const HIGH: u64 = 0x8080_8080_8080_8080;
+/// Each byte set to 1.
+pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The top bits of a `u64` of eight bytes (the others clear) gathered into one byte, bit i from
+/// byte i: the multiply moves the bit of byte i to bit 56 + i, and no two products overlap.
+#[inline]
+pub(crate) fn gather(high: u64) -> u64 {
+    ((high >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+/// Letter and apostrophe bits of eight ASCII bytes (bit i for byte i).
+#[inline]
+fn classify8(v: u64) -> (u64, u64) {
+    // ASCII bytes are below 0x80, so none of these sums carries into the next byte. With bit 5
+    // set, letters are 0x61..=0x7a: at least 0x61 sets the top bit of v + 0x1f, at least 0x7b
+    // that of v + 0x05.
+    let x = v | (ONES * 0x20);
+    let letters = (x + ONES * 0x1f) & !(x + ONES * 0x05) & HIGH;
+    // A zero byte of y is an apostrophe of v: the sum sets the top bit of every non-zero byte.
+    let y = v ^ (ONES * u64::from(b'\''));
+    let apostrophes = !(((y & !HIGH) + !HIGH) | y) & HIGH;
+    (gather(letters), gather(apostrophes))
+}
+
+impl AsciiMasks {
+    /// Computes the masks of `text` (ASCII), replacing the previous ones.
+    pub fn fill(&mut self, text: &[u8]) {
+        self.letters.clear();
+        self.word.clear();
+        let mut blocks = text.chunks_exact(64);
+        for block in &mut blocks {
+            let (mut letters, mut word) = (0u64, 0u64);
+            for (k, chunk) in block.chunks_exact(8).enumerate() {
+                let v = u64::from_le_bytes(chunk.try_into().expect("chunk of 8"));
+                let (l, a) = classify8(v);
+                letters |= l << (8 * k);
+                word |= (l | a) << (8 * k);
+            }
+            self.letters.push(letters);
+            self.word.push(word);
         }
-        b += 1;
+        let rest = blocks.remainder();
+        let (mut letters, mut word) = (0u64, 0u64);
+        for (k, chunk) in rest.chunks(8).enumerate() {
+            // Zero bytes pad the last chunk: they are neither letters nor apostrophes.
+            let mut padded = [0u8; 8];
+            padded[..chunk.len()].copy_from_slice(chunk);
+            let (l, a) = classify8(u64::from_le_bytes(padded));
+            letters |= l << (8 * k);
+            word |= (l | a) << (8 * k);
+        }
+        // With an empty remainder these are zero words past the end; else the bit after the
+        // last byte is clear.
+        self.letters.push(letters);
+        self.word.push(word);
     }
-    table
-};
+
+    /// Number of letters in the text.
+    fn letter_count(&self) -> usize {
+        self.letters.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// Position of the first letter at or after `pos`, if any.
+    #[inline]
+    fn next_letter(&self, pos: usize) -> Option<usize> {
+        let mut w = pos >> 6;
+        let mut bits = self.letters.get(w)? & (!0u64 << (pos & 63));
+        while bits == 0 {
+            w += 1;
+            bits = *self.letters.get(w)?;
+        }
+        Some(w * 64 + bits.trailing_zeros() as usize)
+    }
+
+    /// Position of the first byte at or after `pos` that is not a letter (the text's length
+    /// when there is none; `pos` at most the length).
+    #[inline]
+    fn next_non_letter(&self, pos: usize) -> usize {
+        next_clear(&self.letters, pos)
+    }
+
+    /// Position of the first byte at or after `pos` that cannot continue a word.
+    #[inline]
+    fn word_end(&self, pos: usize) -> usize {
+        next_clear(&self.word, pos)
+    }
+
+    /// Position of the non-letter byte with `n` non-letters before it (one must exist).
+    fn nth_non_letter(&self, mut n: usize) -> usize {
+        for (w, &bits) in self.letters.iter().enumerate() {
+            let mut others = !bits;
+            let count = others.count_ones() as usize;
+            if n >= count {
+                n -= count;
+                continue;
+            }
+            for _ in 0..n {
+                others &= others - 1;
+            }
+            return w * 64 + others.trailing_zeros() as usize;
+        }
+        self.letters.len() * 64
+    }
+}
+
+/// Position of the first clear bit at or after `pos` (a zero word ends `bits`).
+#[inline]
+fn next_clear(bits: &[u64], pos: usize) -> usize {
+    let mut w = pos >> 6;
+    let mut clear = !bits[w] & (!0u64 << (pos & 63));
+    while clear == 0 {
+        w += 1;
+        clear = !bits[w];
+    }
+    w * 64 + clear.trailing_zeros() as usize
+}
+
+/// The `len` bytes of ASCII `text` from `start` as one lowercase number (byte i in bits 8i..8i+8,
+/// as [`pack`] does), when `len` is at most 8. Letters are lowercased by setting bit 5, which the
+/// apostrophe has already.
+#[inline]
+fn pack_lower(text: &[u8], start: usize, len: usize) -> Option<u64> {
+    if len > 8 {
+        return None;
+    }
+    let v = match text.get(start..start + 8) {
+        Some(eight) => u64::from_le_bytes(eight.try_into().expect("slice of 8")),
+        None => {
+            let mut padded = [0u8; 8];
+            padded[..len].copy_from_slice(&text[start..start + len]);
+            u64::from_le_bytes(padded)
+        }
+    };
+    let keep = if len == 8 {
+        !0
+    } else {
+        (1u64 << (8 * len)) - 1
+    };
+    Some((v | (ONES * 0x20)) & keep)
+}
+
+/// `word` (ASCII letters and apostrophes, at most [`MAX_LOOKUP_BYTES`]) lowercased into `out`.
+fn lower_into<'a>(word: &[u8], out: &'a mut [u8; MAX_LOOKUP_BYTES]) -> &'a [u8] {
+    let n = word.len().min(MAX_LOOKUP_BYTES);
+    for (o, &b) in out.iter_mut().zip(&word[..n]) {
+        *o = b.to_ascii_lowercase();
+    }
+    &out[..n]
+}
 
 /// Longest word looked up in the word lists; longer ones are counted as words only.
 const MAX_LOOKUP_BYTES: usize = 32;
 
-/// [`count_words`] for ASCII text: one table lookup a byte; a word of up to 8 bytes is packed
-/// for the lookup as it is read, a longer one lowercased into a buffer on the stack.
-fn count_ascii_words(line: &[u8], lex: &Lexicon) -> WordCounts {
+/// [`count_words`] for ASCII text: words found with [`AsciiMasks`] (a word starts at a letter
+/// and runs on over letters and apostrophes); a word of up to 8 bytes is packed for the lookup in
+/// a few operations, a longer one lowercased into a buffer on the stack.
+fn count_ascii_words(line: &[u8], lex: &Lexicon, masks: &mut AsciiMasks) -> WordCounts {
+    masks.fill(line);
     let mut counts = WordCounts::default();
     let mut lower = [0u8; MAX_LOOKUP_BYTES];
-    let mut flush = |word: &[u8], packed: u64, counts: &mut WordCounts| {
+    let mut pos = 0;
+    while let Some(start) = masks.next_letter(pos) {
+        let end = masks.word_end(start);
+        let len = end - start;
         counts.words += 1;
-        let bits = match word.len() {
-            0..=8 => lex.words.get_packed(packed),
-            n if n <= MAX_LOOKUP_BYTES => {
-                for (l, &b) in lower.iter_mut().zip(word) {
-                    *l = WORD_BYTES[usize::from(b)];
-                }
-                lex.words.get(&lower[..n])
+        let bits = match pack_lower(line, start, len) {
+            Some(key) => lex.words.get_packed(key),
+            None if len <= MAX_LOOKUP_BYTES => {
+                lex.words.get(lower_into(&line[start..end], &mut lower))
             }
-            _ => 0,
+            None => 0,
         };
         counts.add(bits);
-    };
-    let (mut start, mut len, mut packed) = (0usize, 0usize, 0u64);
-    for (i, &b) in line.iter().enumerate() {
-        let c = WORD_BYTES[usize::from(b)];
-        // An apostrophe belongs to a word only after its first letter.
-        if c != 0 && (len > 0 || c != b'\'') {
-            if len == 0 {
-                start = i;
-            }
-            if len < 8 {
-                packed |= u64::from(c) << (8 * len);
-            }
-            len += 1;
-        } else if len > 0 {
-            flush(&line[start..i], packed, &mut counts);
-            (len, packed) = (0, 0);
-        }
-    }
-    if len > 0 {
-        flush(&line[start..], packed, &mut counts);
+        pos = end;
     }
     counts
 }
@@ -456,18 +682,26 @@ pub struct WordCounts {
 
 impl WordCounts {
     /// Counts a word's [`Lexicon`] bits (the word itself is counted by the caller).
-    fn add(&mut self, bits: u8) {
+    fn add(&mut self, bits: u16) {
         self.stop += usize::from(bits & STOP != 0);
         self.address += usize::from(bits & ADDRESS_WORD != 0);
     }
 }
 
-/// Counts the words of `line`, its stopwords and its words of address; `buf` is reused.
-pub fn count_words(line: &str, lex: &Lexicon, buf: &mut String) -> WordCounts {
+/// Buffers [`count_words`] reuses from line to line.
+#[derive(Debug, Default)]
+pub struct WordScratch {
+    masks: AsciiMasks,
+    word: String,
+}
+
+/// Counts the words of `line`, its stopwords and its words of address.
+pub fn count_words(line: &str, lex: &Lexicon, scratch: &mut WordScratch) -> WordCounts {
     if line.is_ascii() {
-        return count_ascii_words(line.as_bytes(), lex);
+        return count_ascii_words(line.as_bytes(), lex, &mut scratch.masks);
     }
     let mut counts = WordCounts::default();
+    let buf = &mut scratch.word;
     buf.clear();
     let flush = |buf: &mut String, counts: &mut WordCounts| {
         if !buf.is_empty() {
@@ -497,6 +731,215 @@ pub fn count_words(line: &str, lex: &Lexicon, buf: &mut String) -> WordCounts {
 mod tests {
     use super::*;
 
+    /// For each byte of ASCII text: its lowercase form when it may be part of a word (a letter or
+    /// the apostrophe), 0 when it separates words.
+    static WORD_BYTES: [u8; 256] = {
+        let mut table = [0u8; 256];
+        let mut b = 0;
+        while b < 128 {
+            let c = b as u8;
+            if c.is_ascii_alphabetic() || c == b'\'' {
+                table[b] = c.to_ascii_lowercase();
+            }
+            b += 1;
+        }
+        table
+    };
+
+    /// The byte-at-a-time word count this module used before [`AsciiMasks`]: the reference the
+    /// mask version must agree with.
+    fn count_bytewise(line: &[u8], lex: &Lexicon) -> WordCounts {
+        let mut counts = WordCounts::default();
+        let flush = |word: &[u8], counts: &mut WordCounts| {
+            counts.words += 1;
+            if word.len() <= MAX_LOOKUP_BYTES {
+                let lower: Vec<u8> = word.iter().map(|&b| WORD_BYTES[usize::from(b)]).collect();
+                counts.add(lex.words.get(&lower));
+            }
+        };
+        let (mut start, mut len) = (0usize, 0usize);
+        for (i, &b) in line.iter().enumerate() {
+            let c = WORD_BYTES[usize::from(b)];
+            if c != 0 && (len > 0 || c != b'\'') {
+                if len == 0 {
+                    start = i;
+                }
+                len += 1;
+            } else if len > 0 {
+                flush(&line[start..i], &mut counts);
+                len = 0;
+            }
+        }
+        if len > 0 {
+            flush(&line[start..], &mut counts);
+        }
+        counts
+    }
+
+    /// The byte-at-a-time vote over an ASCII sample text, as before [`vote_ascii`].
+    fn vote_bytewise(sample: &[u8]) -> Option<usize> {
+        let mut lanes = 0u64;
+        let mut add = |word: &[u8]| {
+            let lower: Vec<u8> = word.iter().map(u8::to_ascii_lowercase).collect();
+            lanes += SPREAD[usize::from(VOTES.get(&lower) & 0xff)];
+        };
+        let (mut start, mut len, mut pieces) = (0usize, 0usize, 0usize);
+        for (i, &b) in sample.iter().enumerate() {
+            let c = WORD_BYTES[usize::from(b)];
+            if c != 0 && c != b'\'' {
+                if len == 0 {
+                    start = i;
+                }
+                len += 1;
+                continue;
+            }
+            if len > 0 {
+                add(&sample[start..i]);
+                len = 0;
+            }
+            pieces += 1;
+            if pieces == VOTE_PIECES {
+                break;
+            }
+        }
+        if len > 0 {
+            add(&sample[start..]);
+        }
+        winner(lanes)
+    }
+
+    /// Random ASCII text from a xorshift generator: stopwords of several languages, capitals,
+    /// apostrophes (leading, inner, doubled), long words, digits, punctuation and white space.
+    fn random_text(seed: &mut u64, max_len: usize) -> String {
+        const PIECES: &[&str] = &[
+            "the",
+            "The",
+            "DER",
+            "und",
+            "de",
+            "la",
+            "w",
+            "nie",
+            "che",
+            "het",
+            "you",
+            "We",
+            "don't",
+            "'twas",
+            "rock''n",
+            "o'",
+            "governments",
+            "Internationalisation",
+            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "said",
+            "12,5",
+            " ",
+            "  ",
+            ", ",
+            ". ",
+            "\t",
+            "-",
+            "'",
+            "a",
+            "Z",
+            "@",
+            "[",
+            "`",
+            "{",
+            "~",
+            "\x7f",
+            "\x00",
+        ];
+        let mut out = String::new();
+        loop {
+            *seed ^= *seed << 13;
+            *seed ^= *seed >> 7;
+            *seed ^= *seed << 17;
+            let piece = PIECES[(*seed % PIECES.len() as u64) as usize];
+            if out.len() + piece.len() > max_len {
+                return out;
+            }
+            out.push_str(piece);
+            if *seed >> 60 == 0 {
+                out.push(' ');
+            }
+        }
+    }
+
+    #[test]
+    fn mask_word_count_matches_the_bytewise_count() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut masks = AsciiMasks::default();
+        for code in ["en", "de", "fr"] {
+            let lex = build(code, &[code]);
+            for n in 0..1500 {
+                let text = random_text(&mut seed, n % 300);
+                assert_eq!(
+                    count_ascii_words(text.as_bytes(), &lex, &mut masks),
+                    count_bytewise(text.as_bytes(), &lex),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn mask_vote_matches_the_bytewise_vote() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for n in 0..1500 {
+            let parts: Vec<String> = (0..1 + n % 5)
+                .map(|k| random_text(&mut seed, (n * 7 + k * 31) % 260))
+                .collect();
+            let parts: Vec<(usize, &str)> = parts.iter().map(String::as_str).enumerate().collect();
+            let mut sample = String::new();
+            for (_, p) in &parts {
+                sample.push_str(p);
+                sample.push('\n');
+            }
+            assert_eq!(
+                vote_ascii(&parts, &mut Vec::new()),
+                vote_bytewise(sample.as_bytes()),
+                "{parts:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn counts_taken_from_the_vote_match_a_fresh_count() {
+        let mut seed = 0x1234_5678_9abc_def1_u64;
+        let mut scratch = WordScratch::default();
+        let mut from_vote = 0;
+        for n in 0..600 {
+            let texts: Vec<String> = (0..1 + n % 7)
+                .map(|k| format!("  {}\t", random_text(&mut seed, (n * 13 + k * 57) % 240)))
+                .collect();
+            let lines: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let found = detect(&lines);
+            for (i, raw) in lines.iter().enumerate() {
+                let line = raw.trim();
+                let fresh = count_words(line, found.lexicon, &mut scratch);
+                assert_eq!(found.count(i, line, &mut scratch), fresh, "{line:?}");
+            }
+            from_vote += usize::from(found.voting.is_some() && !found.tallies.is_empty());
+        }
+        assert!(from_vote > 100, "{from_vote}");
+    }
+
+    #[test]
+    fn byte_classes_of_every_ascii_byte() {
+        for b in 0u8..128 {
+            for k in 0..8 {
+                let (letters, apostrophes) = classify8(u64::from(b) << (8 * k));
+                let want_letter = u64::from(b.is_ascii_alphabetic()) << k;
+                let want_apostrophe = u64::from(b == b'\'') << k;
+                assert_eq!(letters & (1 << k), want_letter, "{b} at {k}");
+                assert_eq!(apostrophes & (1 << k), want_apostrophe, "{b} at {k}");
+            }
+        }
+        let (letters, _) = classify8(u64::from_le_bytes(*b"aZ1 b'Cx"));
+        assert_eq!(letters, 0b1101_0011);
+    }
+
     #[test]
     fn detects_german_and_counts_its_stopwords() {
         let lines = [
@@ -505,8 +948,7 @@ mod tests {
         ];
         let lex = lexicon_for(&lines);
         assert_eq!(lex.code, "de");
-        let mut buf = String::new();
-        let c = count_words(lines[0], lex, &mut buf);
+        let c = count_words(lines[0], lex, &mut WordScratch::default());
         assert_eq!(c.words, 23);
         assert!(c.stop >= 8, "{c:?}");
     }
@@ -514,7 +956,7 @@ mod tests {
     #[test]
     fn ascii_and_unicode_paths_count_alike() {
         let lex = lexicon_for(&["The ministers said that they would meet again in the spring."]);
-        let mut buf = String::new();
+        let mut buf = WordScratch::default();
         let ascii = count_words("We don't know, said the 3 ministers of it.", lex, &mut buf);
         let unicode = count_words(
             "We don't know, said the 3 ministers of it. é",
@@ -556,7 +998,7 @@ mod tests {
         // "themselves" (10 letters) and "THE" are English stopwords; the 40-letter word is
         // counted as a word but never looked up; a leading apostrophe is not part of a word.
         let line = "Themselves THE 'twas xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx ok";
-        let c = count_ascii_words(line.as_bytes(), lex);
+        let c = count_ascii_words(line.as_bytes(), lex, &mut AsciiMasks::default());
         assert_eq!(c.words, 5);
         assert!(lex.is_stop("themselves") && lex.is_stop("the"));
         assert_eq!(
@@ -573,8 +1015,7 @@ mod tests {
         ];
         let lex = lexicon_for(&lines);
         assert_eq!(lex.code, "en");
-        let mut buf = String::new();
-        let c = count_words(lines[0], lex, &mut buf);
+        let c = count_words(lines[0], lex, &mut WordScratch::default());
         assert_eq!(c.address, 5, "{c:?}");
     }
 }

@@ -115,7 +115,7 @@ pub fn classify(
     // table of figures, a two-line brief) never pays for detecting it.
     let lex = OnceCell::new();
     let mut norm = String::new();
-    let mut word_buf = String::new();
+    let mut words = lang::WordScratch::default();
     let mut info = vec![Line::default(); lines.len()];
     let mut class = vec![Class::Blank; lines.len()];
 
@@ -178,8 +178,9 @@ pub fn classify(
             class[i] = Class::Short;
             continue;
         }
-        let lex = *lex.get_or_init(|| lang::lexicon_for(lines));
-        let counts = lang::count_words(line, lex, &mut word_buf);
+        let counts = lex
+            .get_or_init(|| lang::detect(lines))
+            .count(i, line, &mut words);
         li.words = counts.words;
         li.address = counts.address;
         li.density = if counts.words == 0 {

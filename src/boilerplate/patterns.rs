@@ -9,16 +9,22 @@
 //! anchored Aho-Corasick automaton (the `aho-corasick` crate, which `regex` uses inside; called
 //! directly, a prefix test is one walk from the line's start that stops after a few bytes);
 //! substrings through one combined `regex` (a SIMD literal prefilter), tried only on lines that
-//! hold the longest word of some phrase; regular expressions anchored at the line start through
-//! one combined `regex`, those anchored at its end through another (run backwards from the end),
-//! the others one by one (each keeps its own literal prefilter); only on a hit are the single
-//! rules tried to name the family. It never allocates per line beyond the caller's reused buffer.
+//! hold the longest word of some phrase. Regular expressions: what each needs in a line (a
+//! literal it must start with, end with or contain) is read once from its syntax tree with
+//! `regex-syntax` (or, for a rule starting `^\d+`, the bytes its match can start with); a line
+//! is tested for all of these at once (first and last byte, one literal search, `memchr` for
+//! one- and two-byte literals), and only the rules whose need it meets are
+//! run, in the library's order. (Run together as one combined regex, a menu rule such as
+//! `^[^|]+\|...` kept the automaton alive to the end of every line.) It never allocates per line
+//! beyond the caller's reused buffer.
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use regex::Regex;
+use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
 /// The built-in rule files, in the order they are read.
 const BUILTIN: &[(&str, &str)] = &[
@@ -74,13 +80,8 @@ pub struct Rules {
     /// make the phrase search stop at almost every word of prose; the long ones are rarer.
     contains_anchors: Option<Regex>,
     regexes: Vec<(Regex, String)>,
-    regex_anchored: Option<Regex>,
-    /// The rules anchored at the line end only, combined: the `regex` crate runs such a set
-    /// backwards from the end of the line, where it gives up after a few bytes.
-    regex_end: Option<Regex>,
-    /// Indexes into `regexes` of the other rules. Each runs alone: combined, they would lose the
-    /// literal prefilters the `regex` crate gives a single pattern, and scan every byte.
-    regex_floating: Vec<usize>,
+    /// What a line must hold for each regex rule to have a chance (read from its syntax).
+    regex_gate: RegexGate,
     count: usize,
 }
 
@@ -183,15 +184,7 @@ impl Rules {
             contains,
             contains_any,
             contains_anchors,
-            regex_anchored: combine(
-                regexes
-                    .iter()
-                    .filter(|r| anchoring(&r.0) == Anchoring::Start),
-            )?,
-            regex_end: combine(regexes.iter().filter(|r| anchoring(&r.0) == Anchoring::End))?,
-            regex_floating: (0..regexes.len())
-                .filter(|&k| anchoring(&regexes[k].0) == Anchoring::None)
-                .collect(),
+            regex_gate: RegexGate::new(&regexes)?,
             regexes,
             count,
         })
@@ -231,22 +224,13 @@ impl Rules {
                 kind: Kind::Contains,
             });
         }
-        // One pass of the combined anchored regex and one test per floating rule; only a hit
-        // pays for finding which rule it was.
+        // Only the rules whose required text the line holds are run, in the order of the files,
+        // so the first that matches is the one the library lists first.
         if norm.len() < CONTAINS_MAX_BYTES
-            && (self
-                .regex_anchored
-                .as_ref()
-                .is_some_and(|re| re.is_match(norm))
-                || self.regex_end.as_ref().is_some_and(|re| re.is_match(norm))
-                || self
-                    .regex_floating
-                    .iter()
-                    .any(|&k| self.regexes[k].0.is_match(norm)))
-            && let Some((_, family)) = self.regexes.iter().find(|(re, _)| re.is_match(norm))
+            && let Some(k) = self.regex_gate.first_match(norm, &self.regexes)
         {
             return Some(Hit {
-                family,
+                family: &self.regexes[k].1,
                 kind: Kind::Regex,
             });
         }
@@ -330,36 +314,328 @@ fn prefix_automaton(prefixes: &[(String, String, Kind)]) -> Result<Option<AhoCor
         .map_err(|e| format!("cannot combine phrases: {e}"))
 }
 
-/// Where a rule's pattern is tied to the line, as its text shows (a guess used only to group
-/// rules for speed: any grouping matches the same lines).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Anchoring {
-    Start,
-    End,
-    None,
+/// What a line must hold for one regex rule to match it, read from the rule's syntax tree
+/// (`regex-syntax`, the parser inside `regex`): every match of the rule starts with one of its
+/// literal prefixes, ends with one of its suffixes, and contains a prefix of each tail of its
+/// top-level sequence. A rule with none of these (`\d+`) is always run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Need {
+    /// The line starts with one of these (the rule begins with `^`).
+    Start(Vec<Vec<u8>>),
+    /// The line's first byte is one of these (the rule begins with `^`, and what follows starts
+    /// with few enough bytes: `^\d+ comments`).
+    First(Box<[bool; 256]>),
+    /// The line ends with one of these (the rule ends with `$`).
+    End(Vec<Vec<u8>>),
+    /// The line contains one of these.
+    Contains(Vec<Vec<u8>>),
+    /// Nothing known: always run the rule.
+    Nothing,
 }
 
-fn anchoring(re: &Regex) -> Anchoring {
-    let p = re.as_str();
-    if p.starts_with('^') {
-        Anchoring::Start
-    } else if p.ends_with('$') && !p.ends_with("\\$") {
-        Anchoring::End
-    } else {
-        Anchoring::None
+/// The literals of a finite sequence none of which is empty (an empty one requires nothing).
+/// Each cut to its first [`NEED_BYTES`] (a prefix of a required prefix is required too), or its
+/// last ones for a sequence of `suffixes`, without repeats.
+fn required(seq: &Seq, suffixes: bool) -> Option<Vec<Vec<u8>>> {
+    let lits = seq.literals()?;
+    if lits.is_empty() || seq.min_literal_len()? == 0 {
+        return None;
+    }
+    let mut out: Vec<Vec<u8>> = Vec::new();
+    for l in lits {
+        let b = l.as_bytes();
+        let keep = b.len().min(NEED_BYTES);
+        let cut = if suffixes {
+            b[b.len() - keep..].to_vec()
+        } else {
+            b[..keep].to_vec()
+        };
+        if !out.contains(&cut) {
+            out.push(cut);
+        }
+    }
+    Some(out)
+}
+
+/// Longest required literal kept (longer ones add little and multiply variants).
+const NEED_BYTES: usize = 8;
+
+/// The [`Need`] of a rule's pattern (parsed as `regex` parses it, default flags).
+fn need_of(pattern: &str) -> Need {
+    let Ok(hir) = regex_syntax::parse(pattern) else {
+        return Need::Nothing;
+    };
+    let prefixes = Extractor::new();
+    let mut suffixes = Extractor::new();
+    suffixes.kind(ExtractKind::Suffix);
+    let subs: Vec<Hir> = match hir.kind() {
+        HirKind::Concat(subs) => subs.clone(),
+        _ => vec![hir.clone()],
+    };
+    let is = |h: &Hir, look: Look| matches!(h.kind(), HirKind::Look(l) if *l == look);
+    if subs.len() > 1
+        && is(&subs[0], Look::Start)
+        && let Some(lits) = required(&prefixes.extract(&Hir::concat(subs[1..].to_vec())), false)
+    {
+        return Need::Start(lits);
+    }
+    let n = subs.len();
+    if n > 1
+        && is(&subs[n - 1], Look::End)
+        && let Some(lits) = required(
+            &suffixes.extract(&Hir::concat(subs[..n - 1].to_vec())),
+            true,
+        )
+    {
+        return Need::End(lits);
+    }
+    if subs.len() > 1
+        && is(&subs[0], Look::Start)
+        && let Some(first) = first_bytes_of(&Hir::concat(subs[1..].to_vec()))
+    {
+        return Need::First(first);
+    }
+    // Inside: the tail whose shortest literal prefix is longest (rarer in text), up to six
+    // bytes; among those, the one with fewest literals.
+    let score = |l: &[Vec<u8>]| {
+        let shortest = l.iter().map(Vec::len).min().unwrap_or(0);
+        (shortest.min(6), usize::MAX - l.len())
+    };
+    let mut best: Option<Vec<Vec<u8>>> = None;
+    for i in 0..n {
+        let Some(lits) = required(&prefixes.extract(&Hir::concat(subs[i..].to_vec())), false)
+        else {
+            continue;
+        };
+        if best.as_ref().is_none_or(|b| score(&lits) > score(b)) {
+            best = Some(lits);
+        }
+    }
+    // Part of required text is required too: leading spaces are dropped (a space matches
+    // almost everywhere, so it would make every word a candidate for the literal search).
+    best.map_or(Need::Nothing, |lits| {
+        let mut trimmed: Vec<Vec<u8>> = Vec::new();
+        for l in lits {
+            let start = l.iter().position(|&b| b != b' ').unwrap_or(0);
+            let t = l[start..].to_vec();
+            if !trimmed.contains(&t) {
+                trimmed.push(t);
+            }
+        }
+        Need::Contains(trimmed)
+    })
+}
+
+/// `Contains` literals shorter than this are searched alone (see [`RegexGate::short`]).
+const SHORT_NEED_BYTES: usize = 3;
+
+/// The bytes a match of `hir` can start with, when it cannot be empty and they are at most
+/// [`FIRST_BYTES_MAX`] (else it says too little to be worth a test).
+fn first_bytes_of(hir: &Hir) -> Option<Box<[bool; 256]>> {
+    let mut set = Box::new([false; 256]);
+    let can_be_empty = first_bytes(hir, &mut set);
+    let count = set.iter().filter(|&&b| b).count();
+    (!can_be_empty && count <= FIRST_BYTES_MAX).then_some(set)
+}
+
+/// Most bytes a [`Need::First`] allows.
+const FIRST_BYTES_MAX: usize = 64;
+
+/// Adds to `set` every byte a non-empty match of `hir` can start with; says whether `hir` can
+/// match the empty string (then what follows it can start the match too). A set too large is
+/// harmless: it is a necessary condition only.
+fn first_bytes(hir: &Hir, set: &mut [bool; 256]) -> bool {
+    // The first byte of a character's UTF-8 form grows with the character.
+    let lead = |c: char| {
+        let mut buf = [0u8; 4];
+        c.encode_utf8(&mut buf).as_bytes()[0]
+    };
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(lit) => match lit.0.first() {
+            Some(&b) => {
+                set[usize::from(b)] = true;
+                false
+            }
+            None => true,
+        },
+        HirKind::Class(Class::Unicode(cls)) => {
+            for r in cls.ranges() {
+                for b in lead(r.start())..=lead(r.end()) {
+                    set[usize::from(b)] = true;
+                }
+            }
+            false
+        }
+        HirKind::Class(Class::Bytes(cls)) => {
+            for r in cls.ranges() {
+                for b in r.start()..=r.end() {
+                    set[usize::from(b)] = true;
+                }
+            }
+            false
+        }
+        HirKind::Repetition(rep) => first_bytes(&rep.sub, set) || rep.min == 0,
+        HirKind::Capture(cap) => first_bytes(&cap.sub, set),
+        HirKind::Concat(subs) => subs.iter().all(|sub| first_bytes(sub, set)),
+        HirKind::Alternation(subs) => subs
+            .iter()
+            .fold(false, |empty, sub| first_bytes(sub, set) | empty),
     }
 }
 
-/// One regex that matches where any of `rules` does (`None` for no rules), for rules anchored at
-/// the same end of the line: such a set gives up after a few bytes of most lines.
-fn combine<'a>(rules: impl Iterator<Item = &'a (Regex, String)>) -> Result<Option<Regex>, String> {
-    let alts: Vec<String> = rules.map(|r| format!("(?:{})", r.0.as_str())).collect();
-    if alts.is_empty() {
-        return Ok(None);
+/// Rules with an index from this on are always run (the gate keeps one bit a rule in a `u128`).
+const GATED_RULES: usize = 128;
+
+/// The [`Need`]s of all regex rules, arranged to test one line against all of them at once:
+/// starts and ends by the line's first and last byte, inner literals by one Aho-Corasick scan.
+#[derive(Debug)]
+struct RegexGate {
+    /// Rules to run whatever the line holds.
+    always: u128,
+    /// By first byte: (literal, rule) pairs of `Start` needs.
+    starts: Vec<Vec<(Vec<u8>, u32)>>,
+    /// By first byte: the rules with a `First` need that allows it.
+    first: Vec<u128>,
+    /// By last byte: (literal, rule) pairs of `End` needs.
+    ends: Vec<Vec<(Vec<u8>, u32)>>,
+    /// `Contains` literals under [`SHORT_NEED_BYTES`] (`|`, `©`), each with the offset of its
+    /// rarest byte (searched for with `memchr`) and its rules: in a literal search they would
+    /// make the search's prefilter test a byte or two, and stop at almost every word.
+    short: Vec<(Vec<u8>, usize, u128)>,
+    /// The other `Contains` literals, each once, searched leftmost-longest.
+    inner: Option<AhoCorasick>,
+    /// For pattern i of `inner`: the rules of every literal that is a prefix of it (itself
+    /// included): they all match where it matches.
+    inner_rules: Vec<u128>,
+    /// Number of rules.
+    count: usize,
+}
+
+impl RegexGate {
+    fn new(regexes: &[(Regex, String)]) -> Result<RegexGate, String> {
+        let mut gate = RegexGate {
+            always: 0,
+            starts: vec![Vec::new(); 256],
+            first: vec![0; 256],
+            ends: vec![Vec::new(); 256],
+            short: Vec::new(),
+            inner: None,
+            inner_rules: Vec::new(),
+            count: regexes.len(),
+        };
+        let mut inner = Vec::new();
+        for (k, (re, _)) in regexes.iter().enumerate().take(GATED_RULES) {
+            let rule = k as u32;
+            match need_of(re.as_str()) {
+                Need::Start(lits) => {
+                    for l in lits {
+                        gate.starts[usize::from(l[0])].push((l, rule));
+                    }
+                }
+                Need::First(set) => {
+                    for (b, _) in set.iter().enumerate().filter(|(_, allowed)| **allowed) {
+                        gate.first[b] |= 1 << k;
+                    }
+                }
+                Need::End(lits) => {
+                    for l in lits {
+                        gate.ends[usize::from(l[l.len() - 1])].push((l, rule));
+                    }
+                }
+                Need::Contains(lits) => {
+                    for l in lits {
+                        match inner.iter().position(|(have, _)| *have == l) {
+                            Some(i) => inner[i].1 |= 1 << k,
+                            None => inner.push((l, 1u128 << k)),
+                        }
+                    }
+                }
+                Need::Nothing => gate.always |= 1 << k,
+            }
+        }
+        let (short, inner): (Vec<_>, Vec<_>) = inner
+            .into_iter()
+            .partition(|(lit, _)| lit.len() < SHORT_NEED_BYTES);
+        gate.short = short
+            .into_iter()
+            .map(|(lit, rules)| {
+                // Rarest: the last byte that is not an ASCII letter, digit or space, else the last.
+                let common = |b: u8| b.is_ascii_alphanumeric() || b == b' ';
+                let at = (0..lit.len())
+                    .rev()
+                    .find(|&i| !common(lit[i]))
+                    .unwrap_or(lit.len() - 1);
+                (lit, at, rules)
+            })
+            .collect();
+        if !inner.is_empty() {
+            gate.inner_rules = inner
+                .iter()
+                .map(|(lit, _)| {
+                    inner
+                        .iter()
+                        .filter(|(other, _)| lit.starts_with(other))
+                        .fold(0, |acc, (_, rules)| acc | rules)
+                })
+                .collect();
+            gate.inner = Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(inner.iter().map(|(lit, _)| lit))
+                    .map_err(|e| format!("cannot combine regex literals: {e}"))?,
+            );
+        }
+        Ok(gate)
     }
-    Regex::new(&alts.join("|"))
-        .map(Some)
-        .map_err(|e| format!("cannot combine regexes: {e}"))
+
+    /// The first rule (in the library's order) that matches `norm`.
+    fn first_match(&self, norm: &str, regexes: &[(Regex, String)]) -> Option<usize> {
+        let bytes = norm.as_bytes();
+        let mut possible = self.always;
+        if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) {
+            possible |= self.first[usize::from(first)];
+            for (lit, k) in &self.starts[usize::from(first)] {
+                if bytes.starts_with(lit) {
+                    possible |= 1 << k;
+                }
+            }
+            for (lit, k) in &self.ends[usize::from(last)] {
+                if bytes.ends_with(lit) {
+                    possible |= 1 << k;
+                }
+            }
+        }
+        // A literal with non-ASCII bytes is not in an ASCII line.
+        let ascii = bytes.is_ascii();
+        for (lit, at, rules) in &self.short {
+            if possible & rules == *rules || (ascii && !lit.is_ascii()) {
+                continue;
+            }
+            let found = memchr::memchr_iter(lit[*at], bytes)
+                .any(|p| p >= *at && bytes[p - at..].starts_with(lit));
+            if found {
+                possible |= rules;
+            }
+        }
+        // Every start of an inner literal: the longest literal found there names, through
+        // `inner_rules`, every literal that starts there too; the next search starts one byte on.
+        if let Some(ac) = &self.inner {
+            let mut from = 0;
+            while let Some(m) = ac.find(Input::new(norm).range(from..)) {
+                possible |= self.inner_rules[m.pattern().as_usize()];
+                from = m.start() + 1;
+            }
+        }
+        while possible != 0 {
+            let k = possible.trailing_zeros() as usize;
+            if regexes[k].0.is_match(norm) {
+                return Some(k);
+            }
+            possible &= possible - 1;
+        }
+        (GATED_RULES..self.count).find(|&k| regexes[k].0.is_match(norm))
+    }
 }
 
 /// Lowercases `line` into `out`, turning every run of white space (no-break spaces included)
@@ -540,5 +816,96 @@ mod tests {
         assert_eq!(out, "über alles mehr");
         normalise("ÉTÉ", &mut out);
         assert_eq!(out, "été");
+    }
+
+    /// The rule `regexes` tried in order, each on the whole line: what the gate must agree with.
+    fn first_by_every_rule(rules: &Rules, norm: &str) -> Option<usize> {
+        rules.regexes.iter().position(|(re, _)| re.is_match(norm))
+    }
+
+    #[test]
+    fn needs_read_from_the_syntax() {
+        let lits = |l: &[&str]| l.iter().map(|x| x.as_bytes().to_vec()).collect::<Vec<_>>();
+        assert_eq!(
+            need_of(r"^[^|]+\|[^|]+\|[^|]*$"),
+            Need::Contains(lits(&["|"]))
+        );
+        assert_eq!(
+            need_of(r"^(?:share|teilen)\s*\d*$"),
+            Need::Start(lits(&["share", "teilen"]))
+        );
+        // Suffixes keep their last bytes.
+        assert_eq!(need_of(r"^\d+ kommentare$"), Need::End(lits(&["mmentare"])));
+        assert_eq!(
+            need_of(r"download (?:the|our) [^.]*apps?"),
+            Need::Contains(lits(&["download"]))
+        );
+        // A start that is a class: the first bytes it allows (ASCII digits, and the lead bytes
+        // of other scripts' digits).
+        let Need::First(set) = need_of(r"^\d+ (?:comments?|replies)(?: on .*)?$") else {
+            panic!("a first-byte need");
+        };
+        assert!(set[usize::from(b'0')] && set[usize::from(b'9')]);
+        assert!(!set[usize::from(b'a')] && !set[usize::from(b' ')]);
+        assert_eq!(need_of(r"\d+"), Need::Nothing);
+        assert_eq!(need_of(r"(unclosed"), Need::Nothing);
+    }
+
+    #[test]
+    fn gate_finds_the_rule_every_rule_finds() {
+        let rules = Rules::with_extra(
+            "mine.txt",
+            "regex x (?i)^Breaking\nregex y [^a-z]{3}\nregex z ^(?:a|b)c+$\n",
+        )
+        .expect("valid");
+        // Lines from the fixtures plus lines made to hit (or nearly hit) each kind of need.
+        let mut lines: Vec<String> = Vec::new();
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/boilerplate");
+        for entry in std::fs::read_dir(root).expect("fixtures").flatten() {
+            if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                lines.extend(text.lines().map(str::to_string));
+            }
+        }
+        for made in [
+            "Home | News | Sport",
+            "Home | News",
+            "Start • Politik • Wirtschaft",
+            "Start · Politik",
+            "4 Kommentare",
+            "12 comments on this story",
+            "Vorschau auf den nächsten Artikel",
+            "The storm hit the coast. Foto: Jan Kowalski",
+            "Lesezeit: 4 Minuten",
+            "3 min read",
+            "Download the app from the App Store",
+            "Download our new apps",
+            "© 2024 Example Media",
+            "2024 © Example",
+            "Next post: the harbour reopens",
+            "Facebook | Twitter | E-Mail",
+            "bcccc",
+            "BREAKING news",
+            "mine, 12 !!!",
+            "Read more ›",
+            "PAP/dpa",
+            "text/dpa",
+            "",
+            "x",
+        ] {
+            lines.push(made.to_string());
+        }
+        let mut norm = String::new();
+        let mut hits = 0;
+        for line in &lines {
+            normalise(line, &mut norm);
+            let want = first_by_every_rule(&rules, &norm);
+            assert_eq!(
+                rules.regex_gate.first_match(&norm, &rules.regexes),
+                want,
+                "{norm:?}"
+            );
+            hits += usize::from(want.is_some());
+        }
+        assert!(hits >= 20, "{hits}");
     }
 }

@@ -16,6 +16,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::boilerplate::lang::{HIGH, ONES, gather};
+
 const DATA: &str = include_str!("dates.txt");
 
 struct Calendar {
@@ -221,20 +223,74 @@ struct DigitShapes {
     dotted: bool,
 }
 
-/// One pass over the bytes, counting runs of digits.
+/// Bit i set when byte i of the eight (little-endian) is an ASCII digit.
+fn digit_bits(v: u64) -> u64 {
+    // Without its top bit a byte is at most 0x7f, so neither sum carries into the next byte:
+    // the top bit of t + 0x50 is set from 0x30 on, that of t + 0x46 from 0x3a on. Bytes with
+    // the top bit set (non-ASCII) are never digits.
+    let t = v & !HIGH;
+    gather((t + ONES * 0x50) & !(t + ONES * 0x46) & !v & HIGH)
+}
+
+/// Digit bits of up to 256 bytes, bit i of word i / 64 for byte i.
+fn digit_mask(bytes: &[u8]) -> [u64; 4] {
+    let mut mask = [0u64; 4];
+    let bytes = &bytes[..bytes.len().min(256)];
+    let mut chunks = bytes.chunks_exact(8);
+    for (k, chunk) in (&mut chunks).enumerate() {
+        let v = u64::from_le_bytes(chunk.try_into().expect("chunk of 8"));
+        mask[k / 8] |= digit_bits(v) << (8 * (k % 8));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let k = bytes.len() / 8;
+        let mut eight = [0u8; 8];
+        eight[..rest.len()].copy_from_slice(rest);
+        mask[k / 8] |= digit_bits(u64::from_le_bytes(eight)) << (8 * (k % 8));
+    }
+    mask
+}
+
+/// `mask` moved down by `k` bits (1 to 63): bit i of the result is bit i + k of `mask`.
+fn shift_down(mask: &[u64; 4], k: u32) -> [u64; 4] {
+    std::array::from_fn(|w| {
+        let high = if w + 1 < 4 {
+            mask[w + 1] << (64 - k)
+        } else {
+            0
+        };
+        mask[w] >> k | high
+    })
+}
+
+/// Where runs of four or more ASCII digits start, found with bit masks (most lines have none,
+/// and are ruled out in a few operations a byte); then the separators around each run are read.
+/// Lines of more than 256 bytes are never asked (see [`find_date`]).
 fn digit_shapes(bytes: &[u8]) -> DigitShapes {
     let mut shapes = DigitShapes::default();
+    let digits = digit_mask(bytes);
+    if digits.iter().all(|&w| w == 0) {
+        return shapes;
+    }
+    let (d1, d2, d3) = (
+        shift_down(&digits, 1),
+        shift_down(&digits, 2),
+        shift_down(&digits, 3),
+    );
     let digit = |k: usize| bytes.get(k).is_some_and(u8::is_ascii_digit);
-    let mut run = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if !b.is_ascii_digit() {
-            run = 0;
-            continue;
-        }
-        run += 1;
-        if run == 4 {
+    for w in 0..4 {
+        // A run starts where a digit has no digit before it.
+        let before = if w == 0 {
+            digits[0] << 1
+        } else {
+            digits[w] << 1 | digits[w - 1] >> 63
+        };
+        let mut starts = digits[w] & !before & d1[w] & d2[w] & d3[w];
+        while starts != 0 {
+            let start = w * 64 + starts.trailing_zeros() as usize;
+            starts &= starts - 1;
+            let i = start + 3;
             shapes.year = true;
-            let start = i - 3;
             shapes.dotted |= start > 0 && bytes[start - 1] == b'.';
             shapes.iso |= bytes.get(i + 1) == Some(&b'-')
                 && digit(i + 2)
@@ -376,6 +432,60 @@ mod tests {
         let f = find_date("The agreement was signed on 3 May 2021 in Canberra by both ministers.")
             .expect("a date");
         assert!(!f.whole_line);
+    }
+
+    /// The byte-at-a-time reading [`digit_shapes`] replaced, as a reference.
+    fn shapes_bytewise(bytes: &[u8]) -> (bool, bool, bool) {
+        let mut shapes = (false, false, false);
+        let digit = |k: usize| bytes.get(k).is_some_and(u8::is_ascii_digit);
+        let mut run = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if !b.is_ascii_digit() {
+                run = 0;
+                continue;
+            }
+            run += 1;
+            if run == 4 {
+                let start = i - 3;
+                shapes.0 = true;
+                shapes.1 |= bytes.get(i + 1) == Some(&b'-')
+                    && digit(i + 2)
+                    && digit(i + 3)
+                    && bytes.get(i + 4) == Some(&b'-');
+                shapes.2 |= start > 0 && bytes[start - 1] == b'.';
+            }
+        }
+        shapes
+    }
+
+    #[test]
+    fn digit_masks_agree_with_a_bytewise_reading() {
+        const PIECES: &[&str] = &[
+            "1", "12", "2024", "-", "-05-", ".", " ", "a", "Mai", "é", "٣", "\u{ff}", "/", ":",
+            "T", "19", "87", "0",
+        ];
+        let mut seed = 0x5eed_1234_abcd_0001_u64;
+        for n in 0..5000 {
+            let mut line = String::new();
+            while line.len() < n % 200 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                line.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
+            }
+            let s = digit_shapes(line.as_bytes());
+            assert_eq!(
+                (s.year, s.iso, s.dotted),
+                shapes_bytewise(line.as_bytes()),
+                "{line:?}"
+            );
+        }
+        for b in 0..=255u8 {
+            assert_eq!(
+                digit_bits(u64::from(b) << 24),
+                u64::from(b.is_ascii_digit()) << 3
+            );
+        }
     }
 
     #[test]
