@@ -51,7 +51,9 @@ use crate::boilerplate::repeats::RepeatCounter;
 use crate::cluster::{self, CandidateIndex, DocFreq, Keys, StoredKeys};
 use crate::config::Config;
 use crate::fingerprint::HashedMap;
-use crate::pipeline::{Event, Summary, keep_articles, process_counted, process_each, start_run};
+use crate::pipeline::{
+    Event, Summary, keep_articles, process_counted, process_each, reading_pool, start_run,
+};
 use crate::read::Inputs;
 use crate::read::PathMap;
 use crate::state::{Batch, DOC_FREQ, FileRow, LINE_COUNTS, Store, StoryRow, mtime_ns};
@@ -167,7 +169,14 @@ pub fn ingest_with_state<W: Write>(
             )
         } else {
             on_event(Event::Stage("processing"));
-            process_each(&pool, chunk, cfg, None, on_event)
+            let readers = reading_pool(cfg);
+            process_each(
+                readers.as_ref().unwrap_or(&pool),
+                chunk,
+                cfg,
+                None,
+                on_event,
+            )
         };
         let fresh: Vec<(FileRow, Article)> = keep_articles(results, &mut summary, on_event)
             .into_iter()

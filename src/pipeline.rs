@@ -87,9 +87,12 @@ pub fn ingest<W: Write>(
     let counting = cfg.boilerplate.cross_document
         && inputs.files.len() >= cfg.boilerplate.repeat_min_stories as usize;
     if !cfg.dedup {
-        let repeats = counting.then(|| count_repeats(&pool, inputs, cfg));
+        // both passes read every file (see `reading_pool`)
+        let readers = reading_pool(cfg);
+        let readers = readers.as_ref().unwrap_or(&pool);
+        let repeats = counting.then(|| count_repeats(readers, inputs, cfg));
         for chunk in inputs.files.chunks(STREAM_CHUNK_FILES) {
-            let results = process_each(&pool, chunk, cfg, repeats.as_ref(), on_event);
+            let results = process_each(readers, chunk, cfg, repeats.as_ref(), on_event);
             let articles = keep_articles(results, &mut summary, on_event);
             let groups: Vec<Group> = (0..articles.len())
                 .map(|i| Group {
@@ -104,7 +107,14 @@ pub fn ingest<W: Write>(
             process_counted(&pool, &inputs.files, cfg, &mut counter, |_| true, on_event)
         } else {
             on_event(Event::Stage("processing"));
-            process_each(&pool, &inputs.files, cfg, None, on_event)
+            let readers = reading_pool(cfg);
+            process_each(
+                readers.as_ref().unwrap_or(&pool),
+                &inputs.files,
+                cfg,
+                None,
+                on_event,
+            )
         };
         let articles = keep_articles(results, &mut summary, on_event);
         on_event(Event::Stage("clustering"));
@@ -217,12 +227,13 @@ pub(crate) fn process_counted(
 }
 
 /// The pool for a pass that reads every file: with the default thread count (`jobs` 0), twice as
-/// many threads as cores, so that a core computes while another thread waits for the disk (a
+/// many threads as cores, so that a core computes while another thread waits for the disk. A
 /// 100k-file run on a cold page cache took 17.0-17.2 s with one thread per core throughout and
-/// 13.7-14.9 s with two; on a warm cache the extra threads cost little). `None` (use the run's
+/// 13.7-14.9 s with two; `--no-dedup` over 10k files the kernel had dropped from its cache,
+/// 3.2-3.5 s and 2.5-2.6 s; on a warm cache the extra threads cost little. `None` (use the run's
 /// pool) when `--jobs` was given or the pool cannot be built. Results are collected in input
 /// order, so the thread count never shows in the output.
-fn reading_pool(cfg: &Config) -> Option<rayon::ThreadPool> {
+pub(crate) fn reading_pool(cfg: &Config) -> Option<rayon::ThreadPool> {
     if cfg.jobs != 0 {
         return None;
     }
@@ -295,9 +306,8 @@ fn count_repeats(
     cfg: &Config,
 ) -> boilerplate::repeats::RepeatCounts {
     let mut counter = boilerplate::repeats::RepeatCounter::default();
-    let readers = reading_pool(cfg);
     for chunk in inputs.files.chunks(STREAM_CHUNK_FILES) {
-        let keys: Vec<_> = readers.as_ref().unwrap_or(pool).install(|| {
+        let keys: Vec<_> = pool.install(|| {
             chunk
                 .par_iter()
                 .map(|path| read_and_repair(path, cfg).ok().map(|r| r.line_keys()))
