@@ -51,9 +51,7 @@ use crate::boilerplate::repeats::RepeatCounter;
 use crate::cluster::{self, CandidateIndex, DocFreq, Keys, StoredKeys};
 use crate::config::Config;
 use crate::fingerprint::HashedMap;
-use crate::pipeline::{
-    Event, Summary, keep_articles, process_counted, process_each, reading_pool, start_run,
-};
+use crate::pipeline::{Event, Summary, keep_articles, process_counted, process_each, start_run};
 use crate::read::Inputs;
 use crate::read::PathMap;
 use crate::state::{Batch, DOC_FREQ, FileRow, LINE_COUNTS, Store, StoryRow, mtime_ns};
@@ -105,7 +103,7 @@ pub fn ingest_with_state<W: Write>(
     out: &mut W,
     on_event: &(dyn Fn(Event) + Sync),
 ) -> anyhow::Result<StateSummary> {
-    let (mut summary, pool) = start_run(inputs, cfg, on_event)?;
+    let (mut summary, pools) = start_run(inputs, cfg, on_event)?;
 
     let mut known = known_files(store)?;
     // A file is read again unless its size and modification time match the store. One whose
@@ -160,7 +158,7 @@ pub fn ingest_with_state<W: Write>(
             // the counts of what came before it and of itself.
             let min = cfg.boilerplate.repeat_min_stories;
             process_counted(
-                &pool,
+                &pools,
                 chunk,
                 cfg,
                 &mut counter,
@@ -169,14 +167,7 @@ pub fn ingest_with_state<W: Write>(
             )
         } else {
             on_event(Event::Stage("processing"));
-            let readers = reading_pool(cfg);
-            process_each(
-                readers.as_ref().unwrap_or(&pool),
-                chunk,
-                cfg,
-                None,
-                on_event,
-            )
+            process_each(pools.read(), chunk, cfg, None, on_event)
         };
         let fresh: Vec<(FileRow, Article)> = keep_articles(results, &mut summary, on_event)
             .into_iter()
@@ -197,7 +188,7 @@ pub fn ingest_with_state<W: Write>(
         }
         let mut batch = Batch::default();
         on_event(Event::Stage("clustering"));
-        build_batch(cfg, &pool, store, &known, fresh, &mut batch)?;
+        build_batch(cfg, pools.work(), store, &known, fresh, &mut batch)?;
         if cfg.boilerplate.cross_document {
             batch.meta.push((LINE_COUNTS, counter.to_bytes()));
         }

@@ -80,61 +80,54 @@ pub fn ingest<W: Write>(
     out: &mut W,
     on_event: &(dyn Fn(Event) + Sync),
 ) -> anyhow::Result<Summary> {
-    let (mut summary, pool) = start_run(inputs, cfg, on_event)?;
+    let (mut summary, pools) = start_run(inputs, cfg, on_event)?;
     on_event(Event::Started {
         files: inputs.files.len(),
     });
     let counting = cfg.boilerplate.cross_document
         && inputs.files.len() >= cfg.boilerplate.repeat_min_stories as usize;
     if !cfg.dedup {
-        // both passes read every file (see `reading_pool`)
-        let readers = reading_pool(cfg);
-        let readers = readers.as_ref().unwrap_or(&pool);
-        let repeats = counting.then(|| count_repeats(readers, inputs, cfg));
+        // both passes read every file
+        let repeats = counting.then(|| count_repeats(pools.read(), inputs, cfg));
         for chunk in inputs.files.chunks(STREAM_CHUNK_FILES) {
-            let results = process_each(readers, chunk, cfg, repeats.as_ref(), on_event);
+            let results = process_each(pools.read(), chunk, cfg, repeats.as_ref(), on_event);
             let articles = keep_articles(results, &mut summary, on_event);
             let groups: Vec<Group> = (0..articles.len())
                 .map(|i| Group {
                     members: vec![(i, None)],
                 })
                 .collect();
-            write_groups(&pool, out, &groups, &articles, &mut summary)?;
+            write_groups(pools.work(), out, &groups, &articles, &mut summary)?;
         }
     } else {
         let results = if counting {
             let mut counter = boilerplate::repeats::RepeatCounter::default();
-            process_counted(&pool, &inputs.files, cfg, &mut counter, |_| true, on_event)
+            process_counted(&pools, &inputs.files, cfg, &mut counter, |_| true, on_event)
         } else {
             on_event(Event::Stage("processing"));
-            let readers = reading_pool(cfg);
-            process_each(
-                readers.as_ref().unwrap_or(&pool),
-                &inputs.files,
-                cfg,
-                None,
-                on_event,
-            )
+            process_each(pools.read(), &inputs.files, cfg, None, on_event)
         };
         let articles = keep_articles(results, &mut summary, on_event);
         on_event(Event::Stage("clustering"));
-        let groups = pool.install(|| cluster::group(&articles, &cfg.cluster));
-        write_groups(&pool, out, &groups, &articles, &mut summary)?;
+        let groups = pools
+            .work()
+            .install(|| cluster::group(&articles, &cfg.cluster));
+        write_groups(pools.work(), out, &groups, &articles, &mut summary)?;
         // Freeing a large batch takes a while (about 2% of a 100k run); the workers do it while
         // the caller goes on, and a process that exits first does not wait for it.
-        pool.spawn(move || drop((articles, groups)));
+        pools.work().spawn(move || drop((articles, groups)));
     }
     out.flush().context("cannot write to stdout")?;
     Ok(summary)
 }
 
 /// What every run starts with: a summary that counts the inputs and the paths the walk could not
-/// list (each reported), and the worker pool (`cfg.jobs` threads, 0 = one per core).
+/// list (each reported), and the worker pools (see [`Pools`]).
 pub(crate) fn start_run(
     inputs: &Inputs,
     cfg: &Config,
     on_event: &(dyn Fn(Event) + Sync),
-) -> anyhow::Result<(Summary, rayon::ThreadPool)> {
+) -> anyhow::Result<(Summary, Pools)> {
     let mut summary = Summary {
         files: inputs.files.len(),
         ..Summary::default()
@@ -143,11 +136,51 @@ pub(crate) fn start_run(
         count_issue(&mut summary, issue);
         on_event(Event::Issue(issue));
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.jobs)
-        .build()
-        .context("cannot start worker threads")?;
-    Ok((summary, pool))
+    Ok((summary, Pools::new(cfg.jobs)?))
+}
+
+/// The worker threads of a run: `work` (`--jobs` threads, 0 = one per core) for the passes that
+/// compute, and, with the default thread count, a second pool with two threads per core for the
+/// passes that read every file, so that a core computes while another thread waits for the
+/// disk. A 100k-file run on a cold page cache took 17.0-17.2 s with one thread per core
+/// throughout and 13.7-14.9 s with two; `--no-dedup` over 10k files the kernel had dropped from
+/// its cache, 3.2-3.5 s and 2.5-2.6 s; on a warm cache the extra threads cost little. With
+/// `--jobs N` every pass uses the N threads. Results are collected in input order, so the
+/// thread count never shows in the output.
+pub(crate) struct Pools {
+    work: rayon::ThreadPool,
+    read: Option<rayon::ThreadPool>,
+}
+
+impl Pools {
+    fn new(jobs: usize) -> anyhow::Result<Pools> {
+        let build = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .context("cannot start worker threads")
+        };
+        let read = if jobs == 0 {
+            let cores = std::thread::available_parallelism().map_or(1, usize::from);
+            Some(build(cores * 2)?)
+        } else {
+            None
+        };
+        Ok(Pools {
+            work: build(jobs)?,
+            read,
+        })
+    }
+
+    /// The pool of the passes that compute.
+    pub(crate) fn work(&self) -> &rayon::ThreadPool {
+        &self.work
+    }
+
+    /// The pool of the passes that read every file.
+    pub(crate) fn read(&self) -> &rayon::ThreadPool {
+        self.read.as_ref().unwrap_or(&self.work)
+    }
 }
 
 /// Keeps the articles of a batch's results, counting them, and counts and reports the issues.
@@ -186,7 +219,7 @@ fn count_issue(summary: &mut Summary, issue: &FileIssue) {
 /// every file and adds its line keys to `counter`; then, if `use_counts` says so for the counts
 /// so far, the second classifies every text with them. The texts are held in between.
 pub(crate) fn process_counted(
-    pool: &rayon::ThreadPool,
+    pools: &Pools,
     files: &[PathBuf],
     cfg: &Config,
     counter: &mut boilerplate::repeats::RepeatCounter,
@@ -194,9 +227,8 @@ pub(crate) fn process_counted(
     on_event: &(dyn Fn(Event) + Sync),
 ) -> Vec<Result<Article, FileIssue>> {
     on_event(Event::Stage("reading"));
-    let readers = reading_pool(cfg);
     let repaired: Vec<(Result<Repaired, FileIssue>, Option<ArticleKeys>)> =
-        readers.as_ref().unwrap_or(pool).install(|| {
+        pools.read().install(|| {
             files
                 .par_iter()
                 .map(|path| {
@@ -214,7 +246,7 @@ pub(crate) fn process_counted(
     let counts = counter.counts();
     let counts = use_counts(counts).then_some(counts);
     on_event(Event::Stage("cleaning"));
-    pool.install(|| {
+    pools.work().install(|| {
         repaired
             .into_par_iter()
             .map(|(repaired, _)| {
@@ -224,24 +256,6 @@ pub(crate) fn process_counted(
             })
             .collect()
     })
-}
-
-/// The pool for a pass that reads every file: with the default thread count (`jobs` 0), twice as
-/// many threads as cores, so that a core computes while another thread waits for the disk. A
-/// 100k-file run on a cold page cache took 17.0-17.2 s with one thread per core throughout and
-/// 13.7-14.9 s with two; `--no-dedup` over 10k files the kernel had dropped from its cache,
-/// 3.2-3.5 s and 2.5-2.6 s; on a warm cache the extra threads cost little. `None` (use the run's
-/// pool) when `--jobs` was given or the pool cannot be built. Results are collected in input
-/// order, so the thread count never shows in the output.
-pub(crate) fn reading_pool(cfg: &Config) -> Option<rayon::ThreadPool> {
-    if cfg.jobs != 0 {
-        return None;
-    }
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(cores * 2)
-        .build()
-        .ok()
 }
 
 /// Runs all the per-file stages over `files` in one pass, in parallel, with the cross-document
