@@ -46,6 +46,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use rayon::prelude::*;
 
+use crate::FastMap;
 use crate::article::Article;
 use crate::boilerplate::repeats::RepeatCounter;
 use crate::cluster::{self, CandidateIndex, DocFreq, Keys, StoredKeys};
@@ -53,7 +54,6 @@ use crate::config::Config;
 use crate::fingerprint::HashedMap;
 use crate::pipeline::{Event, Summary, keep_articles, process_counted, process_each, start_run};
 use crate::read::Inputs;
-use crate::read::PathMap;
 use crate::state::{Batch, DOC_FREQ, FileRow, LINE_COUNTS, Store, StoryRow, mtime_ns};
 use crate::{canonical, record};
 
@@ -109,7 +109,7 @@ pub fn ingest_with_state<W: Write>(
     // A file is read again unless its size and modification time match the store. One whose
     // `stat` fails is read too, so `read_file` reports it as a one-shot run would.
     let mut to_read = Vec::new();
-    let mut stat: PathMap<(u64, i64)> = PathMap::default();
+    let mut stat: FastMap<PathBuf, (u64, i64)> = FastMap::default();
     for path in &inputs.files {
         let meta = std::fs::metadata(path).ok();
         let now = meta.as_ref().map_or((0, 0), |m| (m.len(), mtime_ns(m)));
@@ -257,7 +257,7 @@ pub fn ingest_with_state<W: Write>(
     })
 }
 
-fn known_files(store: &Store) -> anyhow::Result<PathMap<FileRow>> {
+fn known_files(store: &Store) -> anyhow::Result<FastMap<PathBuf, FileRow>> {
     Ok(store
         .files()?
         .into_iter()
@@ -283,7 +283,7 @@ struct StoredIndex {
 fn stored_index(
     pool: &rayon::ThreadPool,
     store: &Store,
-    known: &PathMap<FileRow>,
+    known: &FastMap<PathBuf, FileRow>,
     fresh: &[(FileRow, Article)],
 ) -> anyhow::Result<StoredIndex> {
     let is_fresh: HashSet<&PathBuf> = fresh.iter().map(|(row, _)| &row.path).collect();
@@ -407,7 +407,7 @@ fn build_batch(
     cfg: &Config,
     pool: &rayon::ThreadPool,
     store: &Store,
-    known: &PathMap<FileRow>,
+    known: &FastMap<PathBuf, FileRow>,
     fresh: Vec<(FileRow, Article)>,
     batch: &mut Batch,
 ) -> anyhow::Result<()> {
@@ -503,7 +503,7 @@ fn build_batch(
         .map(|&slot| path_of(slot).clone())
         .collect();
     let mut reloaded = load_articles(pool, store, &reload)?.into_iter();
-    let mut fresh_rows: PathMap<FileRow> = PathMap::default();
+    let mut fresh_rows: FastMap<PathBuf, FileRow> = FastMap::default();
     let mut fresh_articles: Vec<Option<Article>> = Vec::with_capacity(fresh.len());
     for (row, article) in fresh {
         fresh_rows.insert(row.path.clone(), row);

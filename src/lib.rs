@@ -33,6 +33,14 @@ pub mod record;
 pub mod repair;
 pub mod state;
 
+/// A hash map for lookups within one run (paths, words): foldhash rather than std's SipHash,
+/// which was a visible cost over 100k paths and every body word of a story. Never iterated into
+/// output, so its order never shows.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+
+/// A hash set hashed like [`FastMap`], on the same terms.
+pub(crate) type FastSet<T> = std::collections::HashSet<T, foldhash::fast::FixedState>;
+
 pub use article::Article;
 pub use config::Config;
 pub use error::{FileIssue, IssueKind};

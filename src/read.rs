@@ -10,13 +10,13 @@
 //! asked otherwise, hidden names (`.git`, `.cache`, `.DS_Store`) are skipped like `fd` and `rg` do.
 //! Nothing here ever writes to or modifies an input.
 
-use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+use crate::FastSet;
 use crate::config::Config;
 use crate::error::{FileIssue, IssueKind};
 
@@ -29,17 +29,10 @@ pub struct Inputs {
     pub issues: Vec<FileIssue>,
 }
 
-/// A set of paths with a fast hasher (std's default hashes a path's every component with SipHash,
-/// a visible cost over 100k files). Nothing iterates it, so its order never shows.
-pub type PathSet = HashSet<PathBuf, foldhash::fast::FixedState>;
-
-/// A map keyed by paths, hashed like [`PathSet`]; for lookups, never iterated into output.
-pub type PathMap<V> = HashMap<PathBuf, V, foldhash::fast::FixedState>;
-
 /// Expands `roots` into the list of files to process.
 pub fn collect_inputs(roots: &[PathBuf], cfg: &Config) -> Inputs {
     let mut inputs = Inputs::default();
-    let mut seen = PathSet::default();
+    let mut seen = FastSet::default();
     for root in roots {
         let meta = match std::fs::metadata(root) {
             Ok(meta) => meta,
@@ -65,7 +58,7 @@ pub fn collect_inputs(roots: &[PathBuf], cfg: &Config) -> Inputs {
     inputs
 }
 
-fn walk_dir(root: &Path, cfg: &Config, inputs: &mut Inputs, seen: &mut PathSet) {
+fn walk_dir(root: &Path, cfg: &Config, inputs: &mut Inputs, seen: &mut FastSet<PathBuf>) {
     let walker = WalkDir::new(root)
         .follow_links(cfg.follow_links)
         .sort_by(|a, b| name_bytes(a).cmp(name_bytes(b)))

@@ -53,15 +53,12 @@
 //! With `--no-dedup` every file is its own story, so two records share an `id` only when two
 //! files have identical cleaned bodies.
 
-use std::collections::{BTreeMap, HashSet};
-
-/// Word sets of the title check: looked up once per body word, so hashed with foldhash rather
-/// than SipHash; never iterated into output.
-type WordSet<T> = HashSet<T, foldhash::fast::FixedState>;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Serialize;
 
+use crate::FastSet;
 use crate::article::{Article, Explain};
 use crate::cluster::Group;
 
@@ -213,20 +210,20 @@ fn story_title(group: &Group, canonical: usize, articles: &[Article]) -> Option<
         .collect();
     let lex = crate::boilerplate::lang::lexicon_for(&lines);
     // Only the words of the members' headlines are looked for in the bodies.
-    let wanted: WordSet<String> = group
+    let wanted: FastSet<String> = group
         .members
         .iter()
         .filter_map(|(i, _)| articles[*i].title.as_deref())
         .flat_map(|t| words(t, lex))
         .collect();
-    let bodies: Vec<(usize, WordSet<&str>)> = group
+    let bodies: Vec<(usize, FastSet<&str>)> = group
         .members
         .iter()
         .map(|(i, _)| (*i, found_words(&articles[*i].paragraphs, &wanted)))
         .collect();
     let support = |owner: usize, title: &str| -> f64 {
         let wanted = words(title, lex);
-        let others: Vec<&WordSet<&str>> = bodies
+        let others: Vec<&FastSet<&str>> = bodies
             .iter()
             .filter(|(i, _)| *i != owner)
             .map(|(_, b)| b)
@@ -269,8 +266,8 @@ fn story_title(group: &Group, canonical: usize, articles: &[Article]) -> Option<
 }
 
 /// Which of the `wanted` words (as [`words`] gives them) occur in the paragraphs.
-fn found_words<'w>(paragraphs: &[String], wanted: &'w WordSet<String>) -> WordSet<&'w str> {
-    let mut found = WordSet::default();
+fn found_words<'w>(paragraphs: &[String], wanted: &'w FastSet<String>) -> FastSet<&'w str> {
+    let mut found = FastSet::default();
     // a word of another length in bytes than every wanted one is not looked up (case folding
     // keeps the length of ASCII words; other words are always looked up)
     let shortest = wanted.iter().map(String::len).min().unwrap_or(0);
@@ -302,7 +299,7 @@ fn found_words<'w>(paragraphs: &[String], wanted: &'w WordSet<String>) -> WordSe
 }
 
 /// The words of `text` of 3 letters or more that are not stopwords, case folded.
-fn words(text: &str, lex: &crate::boilerplate::lang::Lexicon) -> WordSet<String> {
+fn words(text: &str, lex: &crate::boilerplate::lang::Lexicon) -> FastSet<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().count() >= 3)
         .map(str::to_lowercase)
