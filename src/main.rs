@@ -38,8 +38,8 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// Tells mimalloc to keep freed memory instead of handing it back to the system after a second.
 /// A run frees and refills memory in waves (texts, then articles, then records), and each page
 /// handed back is zeroed by the kernel again when it is next touched: 9% of a 100k-file run in
-/// `perf`. A batch process gains nothing from
-/// handing memory back before it exits, and its peak barely moves (1.11 to 1.13 GB at 100k).
+/// `perf`. A batch process gains nothing from handing memory back before it exits, and its peak
+/// barely moves (1.11 to 1.13 GB at 100k).
 fn keep_freed_memory() {
     // SAFETY: sets one integer option; called first in `main`, before any other thread exists.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
