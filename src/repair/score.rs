@@ -542,6 +542,17 @@ pub fn weirdness_capped(run: &[char], cap: i32) -> i32 {
     total
 }
 
+/// The script a combining mark belongs to (Hebrew points, Cyrillic titlo, else Arabic), or
+/// `None` for the general diacritics (U+0300–U+036F), which sit on letters of any script.
+fn mark_script(c: char) -> Option<Script> {
+    match c as u32 {
+        0x300..=0x36f => None,
+        0x591..=0x5c7 => Some(Script::Hebrew),
+        0x483..=0x489 => Some(Script::Cyrillic),
+        _ => Some(Script::Arabic),
+    }
+}
+
 /// The terms of [`weirdness`] that belong to position `i` (its rarity, its pair with the next
 /// character, and the rules about the character itself).
 #[inline(always)]
@@ -564,15 +575,10 @@ fn weirdness_at(
     match k {
         Class::Mark => {
             // A mark of one script on a letter of another (Arabic vowel sign on a Latin letter).
-            if !('\u{300}'..='\u{36f}').contains(&c) {
-                let own = match c as u32 {
-                    0x591..=0x5c7 => Script::Hebrew,
-                    0x483..=0x489 => Script::Cyrillic,
-                    _ => Script::Arabic,
-                };
-                if i == 0 || script_of(run[i - 1]) != own {
-                    total += 3;
-                }
+            if let Some(own) = mark_script(c)
+                && (i == 0 || script_of(run[i - 1]) != own)
+            {
+                total += 3;
             }
             // A combining mark with nothing to sit on.
             if i == 0 || matches!(p1.class, Class::Space | Class::Nbsp | Class::Control) {
@@ -664,15 +670,11 @@ mod tests {
             if i + 1 < n {
                 total += pair_cost(c, run[i + 1], k[i], k[i + 1]);
             }
-            if k[i] == Class::Mark && !('\u{300}'..='\u{36f}').contains(&c) {
-                let own = match c as u32 {
-                    0x591..=0x5c7 => Script::Hebrew,
-                    0x483..=0x489 => Script::Cyrillic,
-                    _ => Script::Arabic,
-                };
-                if i == 0 || script_of(run[i - 1]) != own {
-                    total += 3;
-                }
+            if k[i] == Class::Mark
+                && let Some(own) = mark_script(c)
+                && (i == 0 || script_of(run[i - 1]) != own)
+            {
+                total += 3;
             }
             if k[i] == Class::Mark
                 && (i == 0 || matches!(k[i - 1], Class::Space | Class::Nbsp | Class::Control))
