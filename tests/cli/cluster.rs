@@ -29,11 +29,7 @@ fn ingest(args: &[&str]) -> Vec<Value> {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let mut records: Vec<Value> = String::from_utf8(out.stdout)
-        .expect("stdout is UTF-8")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
-        .collect();
+    let mut records = crate::util::json_lines(&out.stdout);
     records.sort_by_key(|r| r["canonical"]["path"].as_str().unwrap_or("").to_string());
     records
 }

@@ -104,11 +104,7 @@ fn generator_truth_lists_every_file_and_its_story() {
     let stats =
         crate::corpus::write_corpus_with_truth(&corpus.input(), 60, 5, &test_pool(), &mut truth)
             .expect("corpus");
-    let lines: Vec<serde_json::Value> = String::from_utf8(truth)
-        .expect("UTF-8")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON"))
-        .collect();
+    let lines = crate::util::json_lines(&truth);
     assert_eq!(lines.len(), stats.files);
     let originals = lines.iter().filter(|l| l["kind"] == "original").count();
     assert_eq!(originals, stats.originals);

@@ -25,11 +25,7 @@ fn jsonl_mode_rewrites_only_the_text_field() {
     let input = "{\"id\":7,\"text\":\"TheĀ\u{a0}Independent\",\"src\":\"x\"}\n{\"id\":8,\"text\":\"SÃO PAULO\"}\n";
     let out = run_fix(&["--jsonl"], input);
     out.assert_exit(0);
-    let lines: Vec<serde_json::Value> = out
-        .stdout_text()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("output lines are JSON"))
-        .collect();
+    let lines = out.records();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["id"], 7);
     assert_eq!(lines[0]["src"], "x");

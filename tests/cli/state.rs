@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::util::{BIN, Corpus, manifest_dir, run_in};
+use crate::util::{BIN, Corpus, json_lines, manifest_dir, run_in};
 
 /// The demo batch: one story in five versions, a hard negative, four single articles.
 fn demo_files() -> Vec<(String, Vec<u8>)> {
@@ -158,11 +158,7 @@ fn killed_at_each_point_then_rerun_ends_like_an_uninterrupted_run() {
             !killed.status.success(),
             "{point}: the failpoint did not fire"
         );
-        let first: Vec<Value> = String::from_utf8(killed.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+        let first = json_lines(&killed.stdout);
 
         let rerun = corpus.ingest(&["--state", "state.db"]);
         rerun.assert_exit(0);
@@ -223,11 +219,7 @@ fn ctrl_c_stops_after_the_current_batch_and_the_next_run_finishes() {
         "{stderr}"
     );
     // what the first batch committed was written before stopping
-    let first: Vec<Value> = String::from_utf8(stopped.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let first = json_lines(&stopped.stdout);
     assert!(!first.is_empty() && first.len() < expected.len());
     let stats = corpus.run(&["state", "stats", "--state", "state.db"]);
     assert!(

@@ -200,18 +200,15 @@ impl Run {
     /// stdout parsed as JSON lines: every line must be one JSON object, each ended by `\n`.
     pub fn records(&self) -> Vec<Value> {
         let text = self.stdout_text();
-        if text.is_empty() {
-            return Vec::new();
+        assert!(
+            text.is_empty() || text.ends_with('\n'),
+            "stdout does not end with a newline"
+        );
+        let records = json_lines(&self.stdout);
+        for record in &records {
+            assert!(record.is_object(), "record is not an object: {record}");
         }
-        assert!(text.ends_with('\n'), "stdout does not end with a newline");
-        text.lines()
-            .map(|line| {
-                let value: Value = serde_json::from_str(line)
-                    .unwrap_or_else(|e| panic!("stdout line is not JSON ({e}): {line:?}"));
-                assert!(value.is_object(), "record is not an object: {line}");
-                value
-            })
-            .collect()
+        records
     }
 
     /// Every member of every record, flattened.
@@ -246,6 +243,18 @@ impl Run {
 }
 
 /// A short article in the layout scrapers save: title, blank line, paragraphs.
+/// Text that must be UTF-8 with one JSON value a line, parsed (no line may be anything else).
+pub fn json_lines(bytes: &[u8]) -> Vec<Value> {
+    std::str::from_utf8(bytes)
+        .expect("output is UTF-8")
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("line is not JSON ({e}): {line:?}"))
+        })
+        .collect()
+}
+
 pub fn article(title: &str, body: &str) -> String {
     format!("{title}\n\n{body}\n")
 }
