@@ -8,6 +8,10 @@
 
 use std::time::Instant;
 
+/// The allocator of the `newsclean` binary, so the stage is timed as the tool runs it.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use newsclean::boilerplate::{BoilerplateOptions, classify};
 use newsclean::extract::extract;
 
