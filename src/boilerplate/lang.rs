@@ -249,6 +249,12 @@ impl Lexicon {
     }
 }
 
+/// The lexicon used when the language is unknown: the lists of English, German, Spanish, French
+/// and Polish together.
+pub fn fallback_lexicon() -> &'static Lexicon {
+    &FALLBACK
+}
+
 /// The lexicon for the language the article's lines are written in.
 pub fn lexicon_for(lines: &[&str]) -> &'static Lexicon {
     detect(lines).lexicon
