@@ -9,12 +9,12 @@
 //! anchored Aho-Corasick automaton (the `aho-corasick` crate, which `regex` uses inside; called
 //! directly, a prefix test is one walk from the line's start that stops after a few bytes);
 //! substrings through one combined `regex` (a SIMD literal prefilter), tried only on lines that
-//! hold the longest word of some phrase. Regular expressions: what each needs in a line (a
-//! literal it must start with, end with or contain) is read once from its syntax tree with
-//! `regex-syntax` (or, for a rule starting `^\d+`, the bytes its match can start with); a line
-//! is tested for all of these at once (first and last byte, one literal search, `memchr` for
-//! one- and two-byte literals), and only the rules whose need it meets are
-//! run, in the library's order. (Run together as one combined regex, a menu rule such as
+//! hold one of a few words that together cover every phrase ([`anchor_words`]). Regular
+//! expressions: what each needs in a line (a literal it must start with, end with or contain)
+//! is read once from its syntax tree with `regex-syntax` (or, for a rule starting `^\d+`, the
+//! bytes its match can start with); a line is tested for all of these at once (first and last
+//! byte, one literal search, `memchr` for one- and two-byte literals), and only the rules whose
+//! need it meets are run, in the library's order. (Run together as one combined regex, a menu rule such as
 //! `^[^|]+\|...` kept the automaton alive to the end of every line.) It never allocates per line
 //! beyond the caller's reused buffer.
 
@@ -82,9 +82,9 @@ pub struct Rules {
     prefix_any: Option<AhoCorasick>,
     contains: Vec<(String, String)>,
     contains_any: Option<Regex>,
-    /// The longest word of every `contains` phrase, as one regex: a line holding none of them
-    /// cannot hold a phrase. Short words that start many phrases ("to your inbox", "by using")
-    /// make the phrase search stop at almost every word of prose; the long ones are rarer.
+    /// Words that cover every `contains` phrase ([`anchor_words`]), as one regex: a line holding
+    /// none of them cannot hold a phrase. Short words that start many phrases ("to your inbox",
+    /// "by using") would make the phrase search stop at almost every word of prose.
     contains_anchors: Option<Regex>,
     regexes: Vec<(Regex, String)>,
     /// What a line must hold for each regex rule to have a chance (read from its syntax).
