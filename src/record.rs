@@ -274,6 +274,30 @@ fn found_words<'w>(paragraphs: &[String], wanted: &'w FastSet<String>) -> FastSe
     let longest = wanted.iter().map(String::len).max().unwrap_or(0);
     let mut folded = String::new();
     for paragraph in paragraphs {
+        if paragraph.is_ascii() {
+            // The same split, a byte at a time: in ASCII text the alphanumeric characters are
+            // the ASCII letters and digits.
+            let bytes = paragraph.as_bytes();
+            let mut end = 0;
+            while let Some(skip) = bytes[end..].iter().position(u8::is_ascii_alphanumeric) {
+                let start = end + skip;
+                end = bytes[start..]
+                    .iter()
+                    .position(|b| !b.is_ascii_alphanumeric())
+                    .map_or(bytes.len(), |len| start + len);
+                let len = end - start;
+                if len < 3 || len < shortest || len > longest {
+                    continue;
+                }
+                folded.clear();
+                folded.push_str(&paragraph[start..end]);
+                folded.make_ascii_lowercase();
+                if let Some(w) = wanted.get(folded.as_str()) {
+                    found.insert(w.as_str());
+                }
+            }
+            continue;
+        }
         for word in paragraph.split(|c: char| !c.is_alphanumeric()) {
             if word.len() < 3 {
                 continue; // under 3 bytes is under 3 characters
@@ -347,6 +371,32 @@ pub fn raw_path(path: &Path) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn found_words_reads_ascii_and_other_paragraphs_alike() {
+        let wanted: FastSet<String> = ["mayor", "plan", "żółw", "2024"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let found = |paragraphs: &[&str]| -> Vec<&str> {
+            let paragraphs: Vec<String> = paragraphs.iter().map(|p| p.to_string()).collect();
+            let mut found: Vec<&str> = found_words(&paragraphs, &wanted).into_iter().collect();
+            found.sort_unstable();
+            found
+        };
+        // Words end at any character that is not a letter or digit; case does not count; a
+        // word inside a longer one ("planning") is not the word.
+        assert_eq!(
+            found(&["The MAYOR's planning board met in 2024.", "No plan-B."]),
+            vec!["2024", "mayor", "plan"]
+        );
+        // The same words in a paragraph with other characters, and one of them.
+        assert_eq!(
+            found(&["Der Bürgermeister (Mayor) hat den Plan für 2024.", "Żółw"]),
+            vec!["2024", "mayor", "plan", "żółw"]
+        );
+        assert!(found(&["ma yor pl an"]).is_empty());
+    }
 
     #[test]
     fn id_is_stable_hex() {
