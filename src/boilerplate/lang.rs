@@ -524,6 +524,20 @@ fn classify8(v: u64) -> (u64, u64) {
 impl AsciiMasks {
     /// Computes the masks of `text` (ASCII), replacing the previous ones.
     pub fn fill(&mut self, text: &[u8]) {
+        self.fill_with(text, classify8);
+    }
+
+    /// [`AsciiMasks::fill`] for text whose bytes from 0x80 on all belong to letters (see
+    /// [`count_words`]).
+    fn fill_high_letters(&mut self, text: &[u8]) {
+        self.fill_with(text, |v| {
+            let high = gather(v & HIGH);
+            let (letters, apostrophes) = classify8(v & !HIGH);
+            (letters | high, apostrophes & !high)
+        });
+    }
+
+    fn fill_with(&mut self, text: &[u8], classify: impl Fn(u64) -> (u64, u64)) {
         self.letters.clear();
         self.word.clear();
         let mut blocks = text.chunks_exact(64);
@@ -531,7 +545,7 @@ impl AsciiMasks {
             let (mut letters, mut word) = (0u64, 0u64);
             for (k, chunk) in block.chunks_exact(8).enumerate() {
                 let v = u64::from_le_bytes(chunk.try_into().expect("chunk of 8"));
-                let (l, a) = classify8(v);
+                let (l, a) = classify(v);
                 letters |= l << (8 * k);
                 word |= (l | a) << (8 * k);
             }
@@ -544,7 +558,7 @@ impl AsciiMasks {
             // Zero bytes pad the last chunk: they are neither letters nor apostrophes.
             let mut padded = [0u8; 8];
             padded[..chunk.len()].copy_from_slice(chunk);
-            let (l, a) = classify8(u64::from_le_bytes(padded));
+            let (l, a) = classify(u64::from_le_bytes(padded));
             letters |= l << (8 * k);
             word |= (l | a) << (8 * k);
         }
@@ -698,38 +712,55 @@ impl WordCounts {
 #[derive(Debug, Default)]
 pub struct WordScratch {
     masks: AsciiMasks,
-    word: String,
+    lowered: Vec<u8>,
 }
 
 /// Counts the words of `line`, its stopwords and its words of address.
+///
+/// A word is a run of letters (`char::is_alphabetic`), apostrophes (`'`, `’`) after its first
+/// letter included, looked up lowercased with `'` for `’`. Text that is not all ASCII is first
+/// rewritten so that the ASCII word scan reads it the same way: ASCII copied as it is (a run at a
+/// time: such lines are mostly ASCII with a few quotes or accented letters), `’` as `'`, another
+/// letter as its lowercase form, anything else as a space; then every byte from 0x80 on is a
+/// letter.
 pub fn count_words(line: &str, lex: &Lexicon, scratch: &mut WordScratch) -> WordCounts {
     if line.is_ascii() {
         return count_ascii_words(line.as_bytes(), lex, &mut scratch.masks);
     }
-    let mut counts = WordCounts::default();
-    let buf = &mut scratch.word;
-    buf.clear();
-    let flush = |buf: &mut String, counts: &mut WordCounts| {
-        if !buf.is_empty() {
-            counts.words += 1;
-            lex.count(buf.as_bytes(), counts);
-            buf.clear();
-        }
-    };
-    for c in line.chars() {
-        if c.is_alphabetic() {
-            if c.is_ascii() {
-                buf.push(c.to_ascii_lowercase());
-            } else {
-                buf.extend(c.to_lowercase());
+    let lowered = &mut scratch.lowered;
+    lowered.clear();
+    let mut rest = line;
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        lowered.extend_from_slice(&rest.as_bytes()[..ascii]);
+        let Some(c) = rest[ascii..].chars().next() else {
+            break;
+        };
+        rest = &rest[ascii + c.len_utf8()..];
+        if c == '’' {
+            lowered.push(b'\'');
+        } else if c.is_alphabetic() {
+            for lower in c.to_lowercase() {
+                lowered.extend_from_slice(lower.encode_utf8(&mut [0; 4]).as_bytes());
             }
-        } else if (c == '\'' || c == '’') && !buf.is_empty() {
-            buf.push('\'');
         } else {
-            flush(buf, &mut counts);
+            lowered.push(b' ');
         }
     }
-    flush(buf, &mut counts);
+    lowered.make_ascii_lowercase();
+    let masks = &mut scratch.masks;
+    masks.fill_high_letters(lowered);
+    let mut counts = WordCounts::default();
+    let mut pos = 0;
+    while let Some(start) = masks.next_letter(pos) {
+        let end = masks.word_end(start);
+        counts.words += 1;
+        lex.count(&lowered[start..end], &mut counts);
+        pos = end;
+    }
     counts
 }
 
@@ -972,6 +1003,79 @@ mod tests {
         assert_eq!(ascii.words + 1, unicode.words);
         assert_eq!((ascii.stop, ascii.address), (unicode.stop, unicode.address));
         assert_eq!(ascii.words, 8);
+    }
+
+    /// [`count_words`] for text that is not all ASCII as it was written before that text was
+    /// rewritten for the ASCII scan: a character at a time, into a lowercase word buffer.
+    fn count_by_chars(line: &str, lex: &Lexicon) -> WordCounts {
+        let mut counts = WordCounts::default();
+        let mut buf = String::new();
+        let flush = |buf: &mut String, counts: &mut WordCounts| {
+            if !buf.is_empty() {
+                counts.words += 1;
+                lex.count(buf.as_bytes(), counts);
+                buf.clear();
+            }
+        };
+        for c in line.chars() {
+            if c.is_alphabetic() {
+                buf.extend(c.to_lowercase());
+            } else if (c == '\'' || c == '’') && !buf.is_empty() {
+                buf.push('\'');
+            } else {
+                flush(&mut buf, &mut counts);
+            }
+        }
+        flush(&mut buf, &mut counts);
+        counts
+    }
+
+    #[test]
+    fn non_ascii_lines_count_as_a_walk_by_characters_does() {
+        let pieces = [
+            "We",
+            " ",
+            "DON’T",
+            "don't",
+            "’s",
+            "'",
+            "Über",
+            "ünd",
+            "İstanbul",
+            "—",
+            "“",
+            "”",
+            "3",
+            "können",
+            "Ἀθῆναι",
+            "e\u{301}",
+            "ﬁn",
+            "x",
+            "’",
+            "K",
+        ];
+        let mut scratch = WordScratch::default();
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for lex in [
+            lexicon_for(&["Wir können das nicht sagen, sagte der Minister."]),
+            &FALLBACK,
+        ] {
+            for _ in 0..4000 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let len = 1 + (seed % 7) as usize;
+                let mut line: String = (0..len)
+                    .map(|k| pieces[((seed >> (7 * k + 3)) % pieces.len() as u64) as usize])
+                    .collect();
+                line.push('é');
+                assert_eq!(
+                    count_words(&line, lex, &mut scratch),
+                    count_by_chars(&line, lex),
+                    "{line:?}"
+                );
+            }
+        }
     }
 
     #[test]
