@@ -51,7 +51,7 @@ pub fn has_utf16_bom(bytes: &[u8]) -> bool {
 pub fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = &bytes[..bytes.len().min(4096) & !1];
     // no NUL at all (almost every file): nothing to count
-    if head.len() < 8 || !head.contains(&0) {
+    if head.len() < 8 || memchr::memchr(0, head).is_none() {
         return None;
     }
     let pairs = head.len() / 2;
@@ -124,7 +124,7 @@ fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> (String, usize) {
 
 /// Turns CRLF and lone CR into LF.
 pub fn normalize_newlines(text: String) -> String {
-    if !text.contains('\r') {
+    if memchr::memchr(b'\r', text.as_bytes()).is_none() {
         return text;
     }
     let mut out = String::with_capacity(text.len());

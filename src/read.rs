@@ -206,9 +206,7 @@ pub fn sniff_binary(bytes: &[u8]) -> Option<String> {
         return None;
     }
     let head = &bytes[..bytes.len().min(64 * 1024)];
-    if head.contains(&0)
-        && let Some(pos) = head.iter().position(|&b| b == 0)
-    {
+    if let Some(pos) = memchr::memchr(0, head) {
         return Some(format!("NUL at byte {pos}"));
     }
     // Bytes below 0x20 bound the control bytes from above and count fast; only when they are
