@@ -283,11 +283,12 @@ pub struct Detection {
 impl Detection {
     /// [`count_words`] of line `index` of the article (`line`, trimmed) in this lexicon, read
     /// from the vote's tally when the vote read that line whole and it counts words the same
-    /// way (ASCII without apostrophes, which join words in a count but split them in the vote).
+    /// way (without apostrophes, which join words in a count but split them in the vote).
     pub fn count(&self, index: usize, line: &str, scratch: &mut WordScratch) -> WordCounts {
         if let Some(lang) = self.voting
             && let Some(t) = self.tallies.iter().find(|t| t.line == index)
-            && !line.as_bytes().contains(&b'\'')
+            // no `'`, and no byte 0x99 (the last of `’`, or of another character)
+            && memchr::memchr2(b'\'', 0x99, line.as_bytes()).is_none()
         {
             return WordCounts {
                 words: t.words,
@@ -334,11 +335,7 @@ pub fn detect(lines: &[&str]) -> Detection {
         sample
     };
     let mut tallies = Vec::new();
-    let voted = if parts.iter().all(|(_, p)| p.is_ascii()) {
-        vote_ascii(&parts, &mut tallies)
-    } else {
-        vote(&joined())
-    };
+    let voted = vote(&parts, &mut tallies);
     let index = voted.or_else(|| {
         let lang = whatlang::detect(&joined())?.lang();
         CODES.iter().position(|(l, _)| *l == lang)
@@ -397,19 +394,31 @@ static SPREAD: [u64; 256] = {
 /// Pieces of the sample (runs between non-letters, empty ones included) the vote looks at.
 const VOTE_PIECES: usize = 150;
 
-/// [`vote`] for a sample of ASCII lines (each followed by a line break, as in the sample text):
-/// words are runs of letters, found with [`AsciiMasks`] a word at a time; piece k of the split
-/// ends at the k-th non-letter byte, so the vote stops at the 150th.
-fn vote_ascii(parts: &[(usize, &str)], tallies: &mut Vec<LineTally>) -> Option<usize> {
+/// The vote over the sample's lines (each followed by a line break, as in the sample text):
+/// pieces split at every character that is not a letter, the first [`VOTE_PIECES`] looked at
+/// (empty ones included), each word looked up lowercased. Words are found with [`AsciiMasks`] a
+/// word at a time; piece k of the split ends at the k-th non-letter byte, so the vote stops at
+/// the 150th. A line that is not all ASCII is read through [`rewrite_for_scan`] (one byte per
+/// character that is not a letter, so the pieces are the same). What it counted in a line it
+/// read whole goes to `tallies`.
+fn vote(parts: &[(usize, &str)], tallies: &mut Vec<LineTally>) -> Option<usize> {
     let votes: &WordTable = &VOTES;
     let mut lanes = 0u64;
     let mut masks = AsciiMasks::default();
     let mut lower = [0u8; MAX_LOOKUP_BYTES];
+    let mut rewritten = Vec::new();
     // Non-letter bytes the vote may still pass.
     let mut remaining = VOTE_PIECES;
     for &(index, part) in parts {
-        let bytes = part.as_bytes();
-        masks.fill(bytes);
+        let ascii = part.is_ascii();
+        let bytes = if ascii {
+            masks.fill(part.as_bytes());
+            part.as_bytes()
+        } else {
+            rewrite_for_scan(part, &mut rewritten);
+            masks.fill_high_letters(&rewritten);
+            &rewritten[..]
+        };
         let non_letters = bytes.len() - masks.letter_count();
         // The vote ends inside this line at its `remaining`-th non-letter, or at its line break.
         let whole = non_letters < remaining;
@@ -431,12 +440,17 @@ fn vote_ascii(parts: &[(usize, &str)], tallies: &mut Vec<LineTally>) -> Option<u
         {
             let stop = masks.next_non_letter(start);
             let len = stop - start;
-            let bits = match pack_lower(bytes, start, len) {
-                Some(key) => votes.get_packed(key),
-                None if len <= MAX_LOOKUP_BYTES => {
-                    votes.get(lower_into(&bytes[start..stop], &mut lower))
+            let bits = if !ascii {
+                // already lowercase, and may hold bytes the case bit would change
+                votes.get(&bytes[start..stop])
+            } else {
+                match pack_lower(bytes, start, len) {
+                    Some(key) => votes.get_packed(key),
+                    None if len <= MAX_LOOKUP_BYTES => {
+                        votes.get(lower_into(&bytes[start..stop], &mut lower))
+                    }
+                    None => 0,
                 }
-                None => 0,
             };
             tally.words += 1;
             tally.stop += SPREAD[usize::from(bits & 0xff)];
@@ -451,23 +465,6 @@ fn vote_ascii(parts: &[(usize, &str)], tallies: &mut Vec<LineTally>) -> Option<u
             break;
         }
         remaining -= non_letters + 1;
-    }
-    winner(lanes)
-}
-
-/// [`vote`] for a sample holding non-ASCII text: pieces split at every non-alphabetic character.
-fn vote(sample: &str) -> Option<usize> {
-    let votes: &WordTable = &VOTES;
-    let mut lanes = 0u64;
-    let mut buf = Vec::new();
-    let pieces = sample.split(|c: char| !c.is_alphabetic());
-    for word in pieces.take(VOTE_PIECES).filter(|w| !w.is_empty()) {
-        buf.clear();
-        for c in word.chars().flat_map(char::to_lowercase) {
-            let mut utf8 = [0u8; 4];
-            buf.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
-        }
-        lanes += SPREAD[usize::from(votes.get(&buf) & 0xff)];
     }
     winner(lanes)
 }
@@ -708,6 +705,38 @@ impl WordCounts {
     }
 }
 
+/// Rewrites text that is not all ASCII so that the ASCII word scan reads it as a walk by
+/// characters would: ASCII copied as it is (a run at a time: such lines are mostly ASCII with a
+/// few quotes or accented letters), `’` as `'`, another letter (`char::is_alphabetic`) as its
+/// lowercase form, any other character as one space; all lowercased. In `out`, every byte from
+/// 0x80 on belongs to a letter ([`AsciiMasks::fill_high_letters`]), and each character that is
+/// not a letter is one byte.
+fn rewrite_for_scan(line: &str, out: &mut Vec<u8>) {
+    out.clear();
+    let mut rest = line;
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        out.extend_from_slice(&rest.as_bytes()[..ascii]);
+        let Some(c) = rest[ascii..].chars().next() else {
+            break;
+        };
+        rest = &rest[ascii + c.len_utf8()..];
+        if c == '’' {
+            out.push(b'\'');
+        } else if c.is_alphabetic() {
+            for lower in c.to_lowercase() {
+                out.extend_from_slice(lower.encode_utf8(&mut [0; 4]).as_bytes());
+            }
+        } else {
+            out.push(b' ');
+        }
+    }
+    out.make_ascii_lowercase();
+}
+
 /// Buffers [`count_words`] reuses from line to line.
 #[derive(Debug, Default)]
 pub struct WordScratch {
@@ -718,39 +747,14 @@ pub struct WordScratch {
 /// Counts the words of `line`, its stopwords and its words of address.
 ///
 /// A word is a run of letters (`char::is_alphabetic`), apostrophes (`'`, `’`) after its first
-/// letter included, looked up lowercased with `'` for `’`. Text that is not all ASCII is first
-/// rewritten so that the ASCII word scan reads it the same way: ASCII copied as it is (a run at a
-/// time: such lines are mostly ASCII with a few quotes or accented letters), `’` as `'`, another
-/// letter as its lowercase form, anything else as a space; then every byte from 0x80 on is a
-/// letter.
+/// letter included, looked up lowercased with `'` for `’`. Text that is not all ASCII is read
+/// through [`rewrite_for_scan`].
 pub fn count_words(line: &str, lex: &Lexicon, scratch: &mut WordScratch) -> WordCounts {
     if line.is_ascii() {
         return count_ascii_words(line.as_bytes(), lex, &mut scratch.masks);
     }
     let lowered = &mut scratch.lowered;
-    lowered.clear();
-    let mut rest = line;
-    while !rest.is_empty() {
-        let ascii = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
-        lowered.extend_from_slice(&rest.as_bytes()[..ascii]);
-        let Some(c) = rest[ascii..].chars().next() else {
-            break;
-        };
-        rest = &rest[ascii + c.len_utf8()..];
-        if c == '’' {
-            lowered.push(b'\'');
-        } else if c.is_alphabetic() {
-            for lower in c.to_lowercase() {
-                lowered.extend_from_slice(lower.encode_utf8(&mut [0; 4]).as_bytes());
-            }
-        } else {
-            lowered.push(b' ');
-        }
-    }
-    lowered.make_ascii_lowercase();
+    rewrite_for_scan(line, lowered);
     let masks = &mut scratch.masks;
     masks.fill_high_letters(lowered);
     let mut counts = WordCounts::default();
@@ -813,7 +817,7 @@ mod tests {
         counts
     }
 
-    /// The byte-at-a-time vote over an ASCII sample text, as before [`vote_ascii`].
+    /// The byte-at-a-time vote over an ASCII sample text, as before [`AsciiMasks`].
     fn vote_bytewise(sample: &[u8]) -> Option<usize> {
         let mut lanes = 0u64;
         let mut add = |word: &[u8]| {
@@ -920,6 +924,58 @@ mod tests {
         }
     }
 
+    /// The vote over a sample holding non-ASCII text as it was written before such lines were
+    /// rewritten for the ASCII scan: the joined sample split at every character that is not a
+    /// letter, each piece lowercased a character at a time.
+    fn vote_by_chars(sample: &str) -> Option<usize> {
+        let mut lanes = 0u64;
+        let pieces = sample.split(|c: char| !c.is_alphabetic());
+        for word in pieces.take(VOTE_PIECES).filter(|w| !w.is_empty()) {
+            let lower: String = word.chars().flat_map(char::to_lowercase).collect();
+            lanes += SPREAD[usize::from(VOTES.get(lower.as_bytes()) & 0xff)];
+        }
+        winner(lanes)
+    }
+
+    /// `text` with up to three non-ASCII pieces (quotes, accented words, a no-break space) put in
+    /// at places chosen by `seed`, inside words and between them.
+    fn with_non_ascii(mut text: String, seed: u64) -> String {
+        let others = [
+            "’", "“", "é", "Über", "für", "İ", "—", "się", "été", "\u{a0}", "ß",
+        ];
+        for j in 0..(seed % 4) as usize {
+            let at = (seed >> (8 * j + 5)) as usize % (text.len() + 1);
+            if text.is_char_boundary(at) {
+                text.insert_str(at, others[(seed >> (6 * j)) as usize % others.len()]);
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn vote_over_mixed_lines_matches_the_vote_by_characters() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        for n in 0..1500 {
+            let parts: Vec<String> = (0..1 + n % 5)
+                .map(|k| {
+                    let text = random_text(&mut seed, (n * 7 + k * 31) % 260);
+                    with_non_ascii(text, seed)
+                })
+                .collect();
+            let parts: Vec<(usize, &str)> = parts.iter().map(String::as_str).enumerate().collect();
+            let mut sample = String::new();
+            for (_, p) in &parts {
+                sample.push_str(p);
+                sample.push('\n');
+            }
+            assert_eq!(
+                vote(&parts, &mut Vec::new()),
+                vote_by_chars(&sample),
+                "{parts:?}"
+            );
+        }
+    }
+
     #[test]
     fn mask_vote_matches_the_bytewise_vote() {
         let mut seed = 0x2545_f491_4f6c_dd1d_u64;
@@ -934,7 +990,7 @@ mod tests {
                 sample.push('\n');
             }
             assert_eq!(
-                vote_ascii(&parts, &mut Vec::new()),
+                vote(&parts, &mut Vec::new()),
                 vote_bytewise(sample.as_bytes()),
                 "{parts:?}"
             );
@@ -947,8 +1003,17 @@ mod tests {
         let mut scratch = WordScratch::default();
         let mut from_vote = 0;
         for n in 0..600 {
+            // Every other article with non-ASCII lines.
             let texts: Vec<String> = (0..1 + n % 7)
-                .map(|k| format!("  {}\t", random_text(&mut seed, (n * 13 + k * 57) % 240)))
+                .map(|k| {
+                    let text = random_text(&mut seed, (n * 13 + k * 57) % 240);
+                    let text = if n % 2 == 0 {
+                        with_non_ascii(text, seed)
+                    } else {
+                        text
+                    };
+                    format!("  {text}\t")
+                })
                 .collect();
             let lines: Vec<&str> = texts.iter().map(String::as_str).collect();
             let found = detect(&lines);
