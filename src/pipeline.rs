@@ -379,9 +379,25 @@ struct Repaired {
 impl Repaired {
     /// The hashed line keys the cross-document count needs.
     fn line_keys(&self) -> ArticleKeys {
-        let lines: Vec<&str> = self.text.lines().collect();
+        let lines = lines_of(&self.text);
         boilerplate::repeats::article_keys(&lines)
     }
+}
+
+/// The lines of `text` as `str::lines` gives them (a `\r` before a `\n` dropped), found with
+/// `memchr`: faster on the short lines of an article than the standard library's search.
+fn lines_of(text: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        let line = &text[start..end];
+        lines.push(line.strip_suffix('\r').unwrap_or(line));
+        start = end + 1;
+    }
+    if start < text.len() {
+        lines.push(&text[start..]);
+    }
+    lines
 }
 
 fn read_and_repair(path: &Path, cfg: &Config) -> Result<Repaired, FileIssue> {
@@ -432,7 +448,7 @@ fn finish_article(
         text,
         steps,
     } = repaired;
-    let lines: Vec<&str> = text.lines().collect();
+    let lines = lines_of(&text);
     let verdicts = boilerplate::classify(&lines, &cfg.boilerplate, repeats);
     let found = extract::extract(&lines, &verdicts);
 
@@ -483,5 +499,28 @@ fn finish_article(
         repairs: steps.iter().map(|s| s.count).sum(),
         removed_lines,
         explain,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_of_splits_as_str_lines_does() {
+        for text in [
+            "",
+            "\n",
+            "one",
+            "one\n",
+            "one\ntwo",
+            "one\r\ntwo\r\n",
+            "\n\none\n\n",
+            "a\rb\r",
+            "\r\n\r",
+            "é\r\n’\n\n",
+        ] {
+            assert_eq!(lines_of(text), text.lines().collect::<Vec<_>>(), "{text:?}");
+        }
     }
 }
