@@ -77,6 +77,9 @@ struct WordTable {
     /// them without touching the larger table.
     filter: Vec<u64>,
     long: HashMap<&'static [u8], u16, WordHash>,
+    /// One bit per hash of the length and first eight bytes of every word in `long`: most long
+    /// words of a text are in no list, and this rejects them without hashing the whole word.
+    long_filter: Vec<u64>,
 }
 
 impl WordTable {
@@ -96,8 +99,13 @@ impl WordTable {
             bits: vec![0; size],
             shift: 64 - size.trailing_zeros(),
             filter: vec![0; 1 << (FILTER_BITS - 6)],
+            long_filter: vec![0; 1 << (FILTER_BITS - 6)],
             long,
         };
+        for word in table.long.keys() {
+            let f = long_filter_bit(word);
+            table.long_filter[f >> 6] |= 1 << (f & 63);
+        }
         let mask = size - 1;
         for (key, bits) in short {
             let f = filter_bit(key);
@@ -121,7 +129,13 @@ impl WordTable {
     fn get(&self, word: &[u8]) -> u16 {
         match pack(word) {
             Some(k) => self.get_packed(k),
-            None => self.long.get(word).copied().unwrap_or(0),
+            None => {
+                let f = long_filter_bit(word);
+                if self.long_filter[f >> 6] & (1 << (f & 63)) == 0 {
+                    return 0;
+                }
+                self.long.get(word).copied().unwrap_or(0)
+            }
         }
     }
 
@@ -153,6 +167,12 @@ const FILTER_BITS: u32 = 15;
 /// The filter bit of a packed word (a hash apart from the table's own).
 fn filter_bit(key: u64) -> usize {
     (key.wrapping_mul(0xff51_afd7_ed55_8ccd) >> (64 - FILTER_BITS)) as usize
+}
+
+/// The filter bit of a word of more than 8 bytes: a hash of its length and first eight bytes.
+fn long_filter_bit(word: &[u8]) -> usize {
+    let head = u64::from_le_bytes(word[..8].try_into().expect("a long word has 8 bytes"));
+    filter_bit(head ^ (word.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15))
 }
 
 /// The bytes of a word of at most 8 bytes as one number (zero-padded).
@@ -240,12 +260,6 @@ impl Lexicon {
     /// Whether `word` (already lowercase) addresses the reader or speaks as "we".
     pub fn is_address(&self, word: &str) -> bool {
         self.words.get(word.as_bytes()) & ADDRESS_WORD != 0
-    }
-
-    /// Adds one word (lowercase bytes) to `counts`.
-    #[inline]
-    fn count(&self, word: &[u8], counts: &mut WordCounts) {
-        counts.add(self.words.get(word));
     }
 }
 
@@ -442,7 +456,10 @@ fn vote(parts: &[(usize, &str)], tallies: &mut Vec<LineTally>) -> Option<usize> 
             let len = stop - start;
             let bits = if !ascii {
                 // already lowercase, and may hold bytes the case bit would change
-                votes.get(&bytes[start..stop])
+                match pack_at(bytes, start, len, 0) {
+                    Some(key) => votes.get_packed(key),
+                    None => votes.get(&bytes[start..stop]),
+                }
             } else {
                 match pack_lower(bytes, start, len) {
                     Some(key) => votes.get_packed(key),
@@ -630,6 +647,14 @@ fn next_clear(bits: &[u64], pos: usize) -> usize {
 /// apostrophe has already.
 #[inline]
 fn pack_lower(text: &[u8], start: usize, len: usize) -> Option<u64> {
+    pack_at(text, start, len, ONES * 0x20)
+}
+
+/// The `len` bytes of `text` from `start` as one number, as [`pack`] gives them, with the bits of
+/// `set` set in each (a word of at most 8 bytes; `None` for a longer one). One load of eight
+/// bytes where the text has them.
+#[inline]
+fn pack_at(text: &[u8], start: usize, len: usize, set: u64) -> Option<u64> {
     if len > 8 {
         return None;
     }
@@ -646,7 +671,7 @@ fn pack_lower(text: &[u8], start: usize, len: usize) -> Option<u64> {
     } else {
         (1u64 << (8 * len)) - 1
     };
-    Some((v | (ONES * 0x20)) & keep)
+    Some((v | set) & keep)
 }
 
 /// `word` (ASCII letters and apostrophes, at most [`MAX_LOOKUP_BYTES`]) lowercased into `out`.
@@ -762,7 +787,11 @@ pub fn count_words(line: &str, lex: &Lexicon, scratch: &mut WordScratch) -> Word
     while let Some(start) = masks.next_letter(pos) {
         let end = masks.word_end(start);
         counts.words += 1;
-        lex.count(&lowered[start..end], &mut counts);
+        // already lowercase, and may hold bytes the case bit would change
+        counts.add(match pack_at(lowered, start, end - start, 0) {
+            Some(key) => lex.words.get_packed(key),
+            None => lex.words.get(&lowered[start..end]),
+        });
         pos = end;
     }
     counts
@@ -1078,7 +1107,7 @@ mod tests {
         let flush = |buf: &mut String, counts: &mut WordCounts| {
             if !buf.is_empty() {
                 counts.words += 1;
-                lex.count(buf.as_bytes(), counts);
+                counts.add(lex.words.get(buf.as_bytes()));
                 buf.clear();
             }
         };
