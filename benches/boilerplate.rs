@@ -2,9 +2,13 @@
 //!
 //! Reads up to 3,000 articles from `../shared/corpora/reuters.jsonl` when it is there (one JSON
 //! object a line with a "text" field), else the project's own fixtures; times several passes.
-//! Run: `cargo bench --bench boilerplate` (`BENCH_DIR=folder` times that folder's files instead;
-//! `BENCH_MB=n` sets the bytes processed over all passes, 200 by default: `BENCH_MB=1` makes one
-//! pass, small enough for `valgrind --tool=callgrind`).
+//! Run: `cargo bench --bench boilerplate`. `BENCH_DIR=folder` times up to 3,000 files spread over
+//! that folder and its subfolders instead, decoded and repaired first (untimed) as `ingest` does, for
+//! instance the generated benchmark corpus:
+//! `NEWSCLEAN_BENCH_KEEP=/tmp/corpus cargo bench --bench ingest -- 10000` then
+//! `BENCH_DIR=/tmp/corpus/10000 cargo bench --bench boilerplate`. `BENCH_MB=n` sets the bytes
+//! processed over all passes, 200 by default: `BENCH_MB=1` makes one pass, small enough for
+//! `valgrind --tool=callgrind`.
 
 use std::time::Instant;
 
@@ -13,20 +17,29 @@ use std::time::Instant;
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use newsclean::boilerplate::{BoilerplateOptions, classify};
+use newsclean::decode::decode_bytes;
 use newsclean::extract::extract;
+use newsclean::repair::{self, RepairOptions};
 
 fn load() -> (String, Vec<String>) {
     let root = env!("CARGO_MANIFEST_DIR");
-    // BENCH_DIR=some/folder times the .txt files of that folder instead.
+    // BENCH_DIR=some/folder times the files of that folder instead, as the stage sees them.
     if let Ok(dir) = std::env::var("BENCH_DIR") {
-        let mut docs = Vec::new();
-        if let Ok(entries) = std::fs::read_dir(&dir) {
-            for e in entries.flatten() {
-                if let Ok(t) = std::fs::read_to_string(e.path()) {
-                    docs.push(t);
-                }
-            }
-        }
+        let mut paths: Vec<_> = walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.into_path())
+            .collect();
+        paths.sort();
+        let repair = RepairOptions::default();
+        // 3,000 files spread over the whole folder (one site's files sit together)
+        let docs = paths
+            .iter()
+            .step_by(paths.len().div_ceil(3000).max(1))
+            .filter_map(|p| std::fs::read(p).ok())
+            .map(|bytes| repair::fix(&decode_bytes(&bytes).text, &repair).0)
+            .collect();
         return (dir, docs);
     }
     let corpus = format!("{root}/../shared/corpora/reuters.jsonl");
