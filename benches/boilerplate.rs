@@ -2,9 +2,9 @@
 //!
 //! Reads up to 3,000 articles from `../shared/corpora/reuters.jsonl` when it is there (one JSON
 //! object a line with a "text" field), else the project's own fixtures; times several passes.
-//! Run: `cargo bench --bench boilerplate`. `BENCH_DIR=folder` times up to 3,000 files spread over
-//! that folder and its subfolders instead, decoded and repaired first (untimed) as `ingest` does, for
-//! instance the generated benchmark corpus:
+//! Run: `cargo bench --bench boilerplate`. `BENCH_DIR=folder` times up to 3,000 files spread
+//! over that folder and its subfolders instead, decoded and repaired first (untimed) as `ingest`
+//! does; for instance the generated benchmark corpus:
 //! `NEWSCLEAN_BENCH_KEEP=/tmp/corpus cargo bench --bench ingest -- 10000` then
 //! `BENCH_DIR=/tmp/corpus/10000 cargo bench --bench boilerplate`. `BENCH_MB=n` sets the bytes
 //! processed over all passes, 200 by default: `BENCH_MB=1` makes one pass, small enough for
