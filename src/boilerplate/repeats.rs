@@ -84,11 +84,12 @@ pub fn article_keys(lines: &[&str]) -> ArticleKeys {
             continue;
         };
         keys.push(key);
-        // Words of a normalised line: one more than its spaces (counted without a search).
-        if buf.bytes().filter(|&b| b == b' ').count() + 1 >= KEY_LINE_WORDS
-            && !smallest.contains(&key)
+        // Words of a normalised line: one more than its spaces (counted without a search, and
+        // only for a key that would be kept: most are not among the smallest).
+        if !smallest.contains(&key)
             && let Some(max) = smallest.iter_mut().max()
             && key < *max
+            && buf.bytes().filter(|&b| b == b' ').count() + 1 >= KEY_LINE_WORDS
         {
             *max = key;
         }
