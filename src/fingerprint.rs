@@ -141,9 +141,10 @@ pub fn fingerprint(title: Option<&str>, paragraphs: &[String]) -> Fingerprint {
     let mut names: Vec<u32> = Vec::new();
     let mut header_day = None;
     let mut buf = Vec::new();
+    let mut word = Word::default();
     for (line_no, paragraph) in paragraphs.iter().enumerate() {
         buf.clear();
-        tokenize(paragraph, &mut buf);
+        scan(paragraph, &mut word, &mut buf);
         if !is_content_paragraph(paragraph, buf.len()) {
             if header_day.is_none() && line_no < HEADER_LINES {
                 header_day = find_date(paragraph);
@@ -184,7 +185,7 @@ pub fn fingerprint(title: Option<&str>, paragraphs: &[String]) -> Fingerprint {
     let mut title_toks = Vec::new();
     let mut title_text = String::new();
     if let Some(title) = title {
-        tokenize(title, &mut title_toks);
+        scan(title, &mut word, &mut title_toks);
         title_text = normalize_title(title);
     }
     let mut title_tokens: Vec<u32> = title_toks
@@ -343,8 +344,18 @@ fn is_ideograph(c: char) -> bool {
 /// Splits text into tokens, appending them to `out`. Digits separated by `.` or `,` stay one
 /// number (`1,200`, `4.1`); letters and digits next to each other are split (`50C` → `50`, `c`).
 pub fn tokenize(text: &str, out: &mut Vec<Token>) {
+    scan(text, &mut Word::default(), out);
+}
+
+/// [`tokenize`] with the word buffer passed in, so that one buffer serves all the paragraphs of
+/// an article.
+///
+/// The hot path is a run of ASCII letters or digits: its end is found with the byte table
+/// [`ASCII_CLASS`] and it is copied lowercased in one go. Everything else takes the general
+/// path, one character at a time.
+fn scan(text: &str, word: &mut Word, out: &mut Vec<Token>) {
     let bytes = text.as_bytes();
-    let mut word = Word::default();
+    word.reset();
     // whether the next word starts a sentence (its capital letter then says nothing)
     let mut at_start = true;
     let mut pos = 0;
@@ -353,7 +364,7 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
         let class = ASCII_CLASS[usize::from(b)];
         if class != 0 {
             // a run of ASCII letters, or of digits, goes in at once
-            let digit = class == 2;
+            let digit = class == DIGIT;
             if !word.text.is_empty() && digit != word.is_digits {
                 word.flush(out);
             }
@@ -361,13 +372,12 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
                 word.begin(pos, digit, b.is_ascii_uppercase(), at_start);
                 at_start = false;
             }
-            let mut end = pos + 1;
-            while end < bytes.len() && ASCII_CLASS[usize::from(bytes[end])] == class {
-                end += 1;
-            }
-            let from = word.text.len();
-            word.text.push_str(&text[pos..end]);
-            word.text[from..].make_ascii_lowercase();
+            let end = bytes[pos + 1..]
+                .iter()
+                .position(|&x| ASCII_CLASS[usize::from(x)] != class)
+                .map_or(bytes.len(), |n| pos + 1 + n);
+            // 0x20 is the case bit of ASCII letters, and already set in the digits
+            word.text.extend(bytes[pos..end].iter().map(|&x| x | 0x20));
             pos = end;
             continue;
         }
@@ -392,7 +402,8 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
             if is_ideograph(c) {
                 word.flush(out);
                 word.begin(here, false, false, at_start);
-                word.text.push(c);
+                word.is_ideograph = true;
+                word.push_char(c);
                 word.flush(out);
                 at_start = false;
                 continue;
@@ -405,7 +416,9 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
                     word.begin(here, false, c.is_uppercase(), at_start);
                     at_start = false;
                 }
-                word.text.extend(c.to_lowercase());
+                for lower in c.to_lowercase() {
+                    word.push_char(lower);
+                }
                 continue;
             }
         }
@@ -413,7 +426,10 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
             && (c == '.' || c == ',')
             && bytes.get(pos).is_some_and(u8::is_ascii_digit)
         {
-            word.text.push('.');
+            // When the number before has already been flushed ("5 ,3"), this starts a word that
+            // keeps the flushed number's start and flags ("5", ".3"): a quirk kept on purpose,
+            // since token ids and positions must not change.
+            word.text.push(b'.');
             continue;
         }
         if matches!(c, '.' | '!' | '?' | ':' | '"' | '“' | '«' | '\n' | '|') {
@@ -424,7 +440,12 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
     word.flush(out);
 }
 
-/// Byte classes for [`tokenize`]'s ASCII runs: 1 letter, 2 digit, 0 anything else (bytes of
+/// [`ASCII_CLASS`] of letters.
+const LETTER: u8 = 1;
+/// [`ASCII_CLASS`] of digits.
+const DIGIT: u8 = 2;
+
+/// Byte classes for [`tokenize`]'s ASCII runs: [`LETTER`], [`DIGIT`], 0 anything else (bytes of
 /// non-ASCII characters included).
 const ASCII_CLASS: [u8; 256] = {
     let mut table = [0u8; 256];
@@ -432,9 +453,9 @@ const ASCII_CLASS: [u8; 256] = {
     while b < 128 {
         let c = b as u8;
         table[b] = if c.is_ascii_digit() {
-            2
+            DIGIT
         } else if c.is_ascii_alphabetic() {
-            1
+            LETTER
         } else {
             0
         };
@@ -446,19 +467,40 @@ const ASCII_CLASS: [u8; 256] = {
 /// A word being read by [`tokenize`].
 #[derive(Default)]
 struct Word {
-    text: String,
+    /// The word so far, lowercased, as UTF-8 bytes (only whole characters are ever pushed).
+    text: Vec<u8>,
     start: u32,
     is_digits: bool,
+    /// Whether it is one CJK character or kana (see [`is_ideograph`]): such a word is never
+    /// longer, and counts as content although it is one character.
+    is_ideograph: bool,
     is_capital: bool,
     at_start: bool,
 }
 
 impl Word {
+    /// Starts again as a new `Word`, keeping the buffer.
+    fn reset(&mut self) {
+        let mut text = std::mem::take(&mut self.text);
+        text.clear();
+        *self = Word {
+            text,
+            ..Word::default()
+        };
+    }
+
     fn begin(&mut self, pos: usize, is_digits: bool, is_capital: bool, at_start: bool) {
         self.start = u32::try_from(pos).unwrap_or(u32::MAX);
         self.is_digits = is_digits;
+        self.is_ideograph = false;
         self.is_capital = is_capital;
         self.at_start = at_start;
+    }
+
+    fn push_char(&mut self, c: char) {
+        let mut utf8 = [0u8; 4];
+        self.text
+            .extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
     }
 
     #[inline]
@@ -466,7 +508,7 @@ impl Word {
         if self.text.is_empty() {
             return;
         }
-        let mut token = classify(&self.text, self.is_digits);
+        let mut token = classify(&self.text, self.is_digits, self.is_ideograph);
         token.is_name = self.is_capital && !self.at_start && token.is_content;
         token.start = self.start;
         out.push(token);
@@ -506,33 +548,74 @@ impl std::hash::Hasher for HashedKey {
 /// A hash map keyed by values that are already hashes.
 pub type HashedMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<HashedKey>>;
 
-/// Stopwords and month names by their token hash, built once.
-fn listed_words() -> &'static HashedMap<u64, Listed> {
-    static LISTED: std::sync::OnceLock<HashedMap<u64, Listed>> = std::sync::OnceLock::new();
+/// Slots of [`ListedWords`]: a power of two, about three times the number of listed words.
+const LISTED_SLOTS: usize = 1024;
+
+/// Stopwords, chrome words and month names by their token hash: a table with open addressing
+/// and linear probing, looked up once for every word. Written out rather than a `HashMap`
+/// because the lookup is on the hottest path of the stage: the hash is already a good one, so
+/// its top bits pick the slot, and a miss usually costs one comparison.
+struct ListedWords {
+    /// `(hash, what it stands for)`; `None` marks an empty slot.
+    slots: [(u64, Option<Listed>); LISTED_SLOTS],
+}
+
+impl ListedWords {
+    /// Adds a word; a word listed twice keeps its last meaning (as a map insert would).
+    fn insert(&mut self, word: &str, listed: Listed) {
+        let hash = xxh3_64_with_seed(word.as_bytes(), TOKEN_SEED);
+        let mut i = Self::slot(hash);
+        while let (h, Some(_)) = self.slots[i] {
+            if h == hash {
+                break;
+            }
+            i = (i + 1) % LISTED_SLOTS;
+        }
+        self.slots[i] = (hash, Some(listed));
+    }
+
+    #[inline]
+    fn get(&self, hash: u64) -> Option<Listed> {
+        let mut i = Self::slot(hash);
+        loop {
+            match self.slots[i] {
+                (_, None) => return None,
+                (h, found) if h == hash => return found,
+                _ => i = (i + 1) % LISTED_SLOTS,
+            }
+        }
+    }
+
+    fn slot(hash: u64) -> usize {
+        (hash >> (64 - LISTED_SLOTS.trailing_zeros())) as usize
+    }
+}
+
+/// Stopwords, chrome words and month names by their token hash, built once.
+fn listed_words() -> &'static ListedWords {
+    static LISTED: std::sync::OnceLock<Box<ListedWords>> = std::sync::OnceLock::new();
     LISTED.get_or_init(|| {
-        let mut map = HashedMap::default();
+        let mut table = Box::new(ListedWords {
+            slots: [(0, None); LISTED_SLOTS],
+        });
+        // in this order: a chrome word that is also a stopword counts as chrome
         for w in STOPWORDS {
-            map.insert(
-                xxh3_64_with_seed(w.as_bytes(), TOKEN_SEED),
-                Listed::Stopword,
-            );
+            table.insert(w, Listed::Stopword);
         }
         for w in CHROME_WORDS {
-            map.insert(xxh3_64_with_seed(w.as_bytes(), TOKEN_SEED), Listed::Chrome);
+            table.insert(w, Listed::Chrome);
         }
         for (i, names) in MONTHS.iter().enumerate() {
             for w in names.iter() {
-                map.insert(
-                    xxh3_64_with_seed(w.as_bytes(), TOKEN_SEED),
-                    Listed::Month(i as u32 + 1),
-                );
+                table.insert(w, Listed::Month(i as u32 + 1));
             }
         }
-        map
+        table
     })
 }
 
-fn classify(word: &str, is_digits: bool) -> Token {
+/// The token of one word (lowercased UTF-8, as [`Word`] holds it).
+fn classify(word: &[u8], is_digits: bool, is_ideograph: bool) -> Token {
     let plain = |id: u32, is_content: bool| Token {
         id,
         is_content,
@@ -541,24 +624,30 @@ fn classify(word: &str, is_digits: bool) -> Token {
         start: 0,
     };
     if is_digits {
-        if word.len() == 4
-            && let Ok(year) = word.parse::<u32>()
-            && (1800..=2199).contains(&year)
+        if let &[a, b, c, d] = word
+            && [a, b, c, d].iter().all(u8::is_ascii_digit)
         {
-            return plain(NUMBER_BIT | DATE_BIT | year, true);
+            let year = [a, b, c, d]
+                .iter()
+                .fold(0u32, |n, &digit| n * 10 + u32::from(digit - b'0'));
+            if (1800..=2199).contains(&year) {
+                return plain(NUMBER_BIT | DATE_BIT | year, true);
+            }
         }
-        let id = NUMBER_BIT | (xxh3_64_with_seed(word.as_bytes(), TOKEN_SEED) as u32 >> 2);
+        let id = NUMBER_BIT | (xxh3_64_with_seed(word, TOKEN_SEED) as u32 >> 2);
         // one-digit numbers ("5 people", "2 days") are too common to carry meaning
         return plain(id, word.len() >= 2);
     }
-    let hash = xxh3_64_with_seed(word.as_bytes(), TOKEN_SEED);
-    let listed = listed_words().get(&hash).copied();
+    let hash = xxh3_64_with_seed(word, TOKEN_SEED);
+    let listed = listed_words().get(hash);
     if let Some(Listed::Month(month)) = listed {
         return plain(NUMBER_BIT | DATE_BIT | (10_000 + month), true);
     }
     let id = hash as u32 & !(NUMBER_BIT | DATE_BIT);
-    let long_enough = word.len() >= 3 && (word.is_ascii() || word.chars().nth(2).is_some())
-        || word.chars().any(is_ideograph);
+    // three characters or more: bytes that do not continue a UTF-8 sequence count characters
+    let long_enough = word.len() >= 3
+        && (word.is_ascii() || word.iter().filter(|&&b| b & 0xC0 != 0x80).count() >= 3)
+        || is_ideograph;
     let mut token = plain(id, long_enough && listed.is_none());
     token.is_chrome = matches!(listed, Some(Listed::Chrome));
     token
