@@ -140,11 +140,17 @@ pub fn fingerprint(title: Option<&str>, paragraphs: &[String]) -> Fingerprint {
     let mut content_words = 0u32;
     let mut names: Vec<u32> = Vec::new();
     let mut header_day = None;
+    // buffers reused from paragraph to paragraph: tokens, sentence ends, sentence ranges, the
+    // content tokens of one sentence, the word being read
     let mut buf = Vec::new();
+    let mut ends = Vec::new();
+    let mut ranges = Vec::new();
+    let mut content: Vec<u32> = Vec::new();
     let mut word = Word::default();
     for (line_no, paragraph) in paragraphs.iter().enumerate() {
         buf.clear();
-        scan(paragraph, &mut word, &mut buf);
+        ends.clear();
+        scan(paragraph, &mut word, &mut buf, &mut ends);
         if !is_content_paragraph(paragraph, buf.len()) {
             if header_day.is_none() && line_no < HEADER_LINES {
                 header_day = find_date(paragraph);
@@ -161,7 +167,9 @@ pub fn fingerprint(title: Option<&str>, paragraphs: &[String]) -> Fingerprint {
         // a chrome word marks its whole paragraph (a banner is one paragraph of sentences)
         let is_chrome = buf.iter().any(|t| t.is_chrome);
         let mut rest: &[Token] = &buf;
-        for range in sentence_ranges(paragraph) {
+        ranges.clear();
+        split_sentences(paragraph, &ends, &mut ranges);
+        for range in &ranges {
             let end = u32::try_from(range.end).unwrap_or(u32::MAX);
             let n = rest.iter().take_while(|t| t.start < end).count();
             let (toks, after) = rest.split_at(n);
@@ -170,14 +178,14 @@ pub fn fingerprint(title: Option<&str>, paragraphs: &[String]) -> Fingerprint {
                 continue;
             }
             let hash = hash_ids(toks.iter().map(|t| t.id));
-            let mut content: Vec<u32> =
-                toks.iter().filter(|t| t.is_content).map(|t| t.id).collect();
+            content.clear();
+            content.extend(toks.iter().filter(|t| t.is_content).map(|t| t.id));
             content.sort_unstable();
             content.dedup();
             sentences.push(Sentence {
                 hash,
                 words: toks.len().min(u16::MAX as usize) as u16,
-                tokens: content.into_boxed_slice(),
+                tokens: content.as_slice().into(),
                 is_chrome,
             });
         }
@@ -185,7 +193,7 @@ pub fn fingerprint(title: Option<&str>, paragraphs: &[String]) -> Fingerprint {
     let mut title_toks = Vec::new();
     let mut title_text = String::new();
     if let Some(title) = title {
-        scan(title, &mut word, &mut title_toks);
+        scan(title, &mut word, &mut title_toks, &mut ends);
         title_text = normalize_title(title);
     }
     let mut title_tokens: Vec<u32> = title_toks
@@ -344,16 +352,18 @@ fn is_ideograph(c: char) -> bool {
 /// Splits text into tokens, appending them to `out`. Digits separated by `.` or `,` stay one
 /// number (`1,200`, `4.1`); letters and digits next to each other are split (`50C` → `50`, `c`).
 pub fn tokenize(text: &str, out: &mut Vec<Token>) {
-    scan(text, &mut Word::default(), out);
+    scan(text, &mut Word::default(), out, &mut Vec::new());
 }
 
 /// [`tokenize`] with the word buffer passed in, so that one buffer serves all the paragraphs of
-/// an article.
+/// an article. It also appends to `ends` the byte offset of every character that may end a
+/// sentence (`.`, `!`, `?` and their CJK forms), for [`split_sentences`]: the text is read once
+/// for both.
 ///
 /// The hot path is a run of ASCII letters or digits: its end is found with the byte table
 /// [`ASCII_CLASS`] and it is copied lowercased in one go. Everything else takes the general
 /// path, one character at a time.
-fn scan(text: &str, word: &mut Word, out: &mut Vec<Token>) {
+fn scan(text: &str, word: &mut Word, out: &mut Vec<Token>, ends: &mut Vec<usize>) {
     let bytes = text.as_bytes();
     word.reset();
     // whether the next word starts a sentence (its capital letter then says nothing)
@@ -404,6 +414,9 @@ fn scan(text: &str, word: &mut Word, out: &mut Vec<Token>) {
         };
         let here = pos;
         pos += c.len_utf8();
+        if is_sentence_end(c) {
+            ends.push(here);
+        }
         if !c.is_ascii() {
             if is_ideograph(c) {
                 word.flush(out);
@@ -1061,26 +1074,36 @@ const STOPWORDS: &[&str] = &[
 /// digit or opening quote follow; a short capitalised word before a dot (`Mr.`, `U.S.`) does
 /// not end a sentence.
 pub fn sentence_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
-    let bytes = text.as_bytes();
+    let ends: Vec<usize> = text
+        .char_indices()
+        .filter(|&(_, c)| is_sentence_end(c))
+        .map(|(at, _)| at)
+        .collect();
     let mut ranges = Vec::new();
+    split_sentences(text, &ends, &mut ranges);
+    ranges
+}
+
+/// Whether a character may end a sentence: `.`, `!`, `?` and their CJK forms.
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '。' | '！' | '？')
+}
+
+/// [`sentence_ranges`] of `text`, appended to `ranges`, given the offsets of its characters that
+/// may end a sentence ([`is_sentence_end`], in order), as [`scan`] collects them.
+fn split_sentences(text: &str, ends: &[usize], ranges: &mut Vec<std::ops::Range<usize>>) {
     let mut start = 0;
+    // where the last sentence end read stops, closing quotes included
     let mut at = 0;
-    // Only `.`, `!`, `?` and the lead bytes of `。` (E3) and `！`/`？` (EF) can end a sentence;
-    // the bytes between are skipped without decoding.
-    while let Some(n) = bytes[at..]
-        .iter()
-        .position(|b| matches!(b, b'.' | b'!' | b'?' | 0xE3 | 0xEF))
-    {
-        let pos = at + n;
+    for &pos in ends {
+        if pos < at {
+            continue;
+        }
         let Some(c) = text[pos..].chars().next() else {
             break;
         };
-        at = pos + c.len_utf8();
         let is_cjk_end = matches!(c, '。' | '！' | '？');
-        if !(matches!(c, '.' | '!' | '?') || is_cjk_end) {
-            continue;
-        }
-        let mut end = at;
+        let mut end = pos + c.len_utf8();
         for q in text[end..].chars() {
             if !matches!(q, '"' | '\'' | '”' | '’' | '»' | ')') {
                 break;
@@ -1106,7 +1129,6 @@ pub fn sentence_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     if text[start..].trim().chars().any(char::is_alphanumeric) {
         ranges.push(start..text.len());
     }
-    ranges
 }
 
 /// Whether the text before a dot ends in an abbreviation (`Mr`, `Dr`, `U.S`, `St`).
