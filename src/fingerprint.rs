@@ -570,6 +570,9 @@ struct Word {
     /// Whether it is one CJK character or kana (see [`is_ideograph`]): such a word is never
     /// longer, and counts as content although it is one character.
     is_ideograph: bool,
+    /// Whether all its characters are ASCII, so that its length in bytes is its length in
+    /// characters.
+    is_ascii: bool,
     is_capital: bool,
     at_start: bool,
 }
@@ -589,11 +592,13 @@ impl Word {
         self.start = u32::try_from(pos).unwrap_or(u32::MAX);
         self.is_digits = is_digits;
         self.is_ideograph = false;
+        self.is_ascii = true;
         self.is_capital = is_capital;
         self.at_start = at_start;
     }
 
     fn push_char(&mut self, c: char) {
+        self.is_ascii &= c.is_ascii();
         let mut utf8 = [0u8; 4];
         self.text
             .extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
@@ -602,7 +607,7 @@ impl Word {
     /// The token of `text`: this word's text, or a copy of it (see [`scan`]).
     #[inline]
     fn token(&self, text: &[u8]) -> Token {
-        let mut token = classify(text, self.is_digits, self.is_ideograph);
+        let mut token = classify(text, self);
         token.is_name = self.is_capital && !self.at_start && token.is_content;
         token.start = self.start;
         token
@@ -716,9 +721,10 @@ fn listed_words() -> &'static ListedWords {
     })
 }
 
-/// The token of one word (lowercased UTF-8, as [`Word`] holds it).
+/// The token of one word: its text (lowercased UTF-8, as [`Word`] holds it) and what the
+/// tokenizer knows of it.
 #[inline]
-fn classify(word: &[u8], is_digits: bool, is_ideograph: bool) -> Token {
+fn classify(word: &[u8], how: &Word) -> Token {
     let plain = |id: u32, is_content: bool| Token {
         id,
         is_content,
@@ -726,7 +732,7 @@ fn classify(word: &[u8], is_digits: bool, is_ideograph: bool) -> Token {
         is_chrome: false,
         start: 0,
     };
-    if is_digits {
+    if how.is_digits {
         if let &[a, b, c, d] = word
             && [a, b, c, d].iter().all(u8::is_ascii_digit)
         {
@@ -749,8 +755,8 @@ fn classify(word: &[u8], is_digits: bool, is_ideograph: bool) -> Token {
     let id = hash as u32 & !(NUMBER_BIT | DATE_BIT);
     // three characters or more: bytes that do not continue a UTF-8 sequence count characters
     let long_enough = word.len() >= 3
-        && (word.is_ascii() || word.iter().filter(|&&b| b & 0xC0 != 0x80).count() >= 3)
-        || is_ideograph;
+        && (how.is_ascii || word.iter().filter(|&&b| b & 0xC0 != 0x80).count() >= 3)
+        || how.is_ideograph;
     let mut token = plain(id, long_enough && listed.is_none());
     token.is_chrome = matches!(listed, Some(Listed::Chrome));
     token
