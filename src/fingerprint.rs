@@ -28,6 +28,14 @@
 //! than taken from a MinHash crate because the signature must be bit-for-bit stable across
 //! versions and platforms (stories are matched against stored signatures later) and the
 //! tokenization above is specific to scraped text.
+//!
+//! This stage reads every word of every article, so its hot path is written for speed: runs of
+//! ASCII letters and digits are found eight bytes at a time and hashed from a lowercased copy
+//! on the stack; the tokens of short words are kept in a small per-thread cache (a token
+//! depends on nothing but the word, so the cache never changes one); the places where sentences
+//! may end are noted during the same pass. None of it may change a token id or a signature:
+//! `fingerprints_never_change` holds a digest of every field for a multilingual text, computed
+//! before any of it was written.
 
 use std::collections::HashMap;
 
@@ -147,10 +155,11 @@ pub fn fingerprint(title: Option<&str>, paragraphs: &[String]) -> Fingerprint {
     let mut ranges = Vec::new();
     let mut content: Vec<u32> = Vec::new();
     let mut word = Word::default();
+    let mut cache = WordCache::take();
     for (line_no, paragraph) in paragraphs.iter().enumerate() {
         buf.clear();
         ends.clear();
-        scan(paragraph, &mut word, &mut buf, &mut ends);
+        scan(paragraph, &mut word, &mut cache, &mut buf, &mut ends);
         if !is_content_paragraph(paragraph, buf.len()) {
             if header_day.is_none() && line_no < HEADER_LINES {
                 header_day = find_date(paragraph);
@@ -193,7 +202,7 @@ pub fn fingerprint(title: Option<&str>, paragraphs: &[String]) -> Fingerprint {
     let mut title_toks = Vec::new();
     let mut title_text = String::new();
     if let Some(title) = title {
-        scan(title, &mut word, &mut title_toks, &mut ends);
+        scan(title, &mut word, &mut cache, &mut title_toks, &mut ends);
         title_text = normalize_title(title);
     }
     let mut title_tokens: Vec<u32> = title_toks
@@ -205,6 +214,7 @@ pub fn fingerprint(title: Option<&str>, paragraphs: &[String]) -> Fingerprint {
     title_tokens.dedup();
     names.sort_unstable();
     names.dedup();
+    cache.put_back();
     Fingerprint {
         names: names.into_boxed_slice(),
         header_day,
@@ -352,7 +362,9 @@ fn is_ideograph(c: char) -> bool {
 /// Splits text into tokens, appending them to `out`. Digits separated by `.` or `,` stay one
 /// number (`1,200`, `4.1`); letters and digits next to each other are split (`50C` → `50`, `c`).
 pub fn tokenize(text: &str, out: &mut Vec<Token>) {
-    scan(text, &mut Word::default(), out, &mut Vec::new());
+    let mut cache = WordCache::take();
+    scan(text, &mut Word::default(), &mut cache, out, &mut Vec::new());
+    cache.put_back();
 }
 
 /// [`tokenize`] with the word buffer passed in, so that one buffer serves all the paragraphs of
@@ -363,7 +375,13 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
 /// The hot path is a run of ASCII letters or digits: its end is found with the byte table
 /// [`ASCII_CLASS`] and it is copied lowercased in one go. Everything else takes the general
 /// path, one character at a time.
-fn scan(text: &str, word: &mut Word, out: &mut Vec<Token>, ends: &mut Vec<usize>) {
+fn scan(
+    text: &str,
+    word: &mut Word,
+    cache: &mut WordCache,
+    out: &mut Vec<Token>,
+    ends: &mut Vec<usize>,
+) {
     let bytes = text.as_bytes();
     word.reset();
     // whether the next word starts a sentence (its capital letter then says nothing)
@@ -387,7 +405,8 @@ fn scan(text: &str, word: &mut Word, out: &mut Vec<Token>, ends: &mut Vec<usize>
                 // so its token is made from the lowercased copy, and the word buffer stays
                 // empty as a flush would leave it. A space after it has nothing left to end.
                 if end - pos <= FAST_WORD_BYTES && run_ends_word(bytes, end, digit) {
-                    out.push(word.token(&lower[..end - pos]));
+                    let token = cache.classify(&lower, end - pos, word);
+                    out.push(word.place(token));
                     pos = end + usize::from(bytes.get(end) == Some(&b' '));
                     continue;
                 }
@@ -462,6 +481,73 @@ fn scan(text: &str, word: &mut Word, out: &mut Vec<Token>, ends: &mut Vec<usize>
 /// Longest run of ASCII letters or digits that [`scan`] turns into a token without going
 /// through the word buffer.
 const FAST_WORD_BYTES: usize = 32;
+
+/// Slots of [`WordCache`]: a power of two.
+const WORD_CACHE_SLOTS: usize = 4096;
+
+/// The tokens of short words seen lately, as [`classify`] made them. Most words of a text are
+/// common ones, and finding one here costs a fraction of hashing and classifying it again.
+///
+/// Only whole runs of ASCII letters or digits of up to 8 bytes are kept (what [`scan`] reads
+/// without its word buffer), keyed by their lowercased bytes as one integer: for such a word,
+/// the flags [`classify`] reads follow from its bytes, so a token found here is exactly the one
+/// it would make, and the cache can never change a token. Direct-mapped: a word evicts the one
+/// in its slot. One per thread, kept from article to article.
+struct WordCache {
+    /// `(key, token)`; a key of 0 marks an empty slot (a word is never empty).
+    slots: Box<[(u64, Token)]>,
+}
+
+thread_local! {
+    /// This thread's [`WordCache`], while no tokenizer is using it.
+    static WORD_CACHE: std::cell::Cell<Option<WordCache>> = const { std::cell::Cell::new(None) };
+}
+
+impl WordCache {
+    /// This thread's cache (a new one the first time).
+    fn take() -> WordCache {
+        WORD_CACHE.take().unwrap_or_else(|| {
+            let empty = Token {
+                id: 0,
+                is_content: false,
+                is_name: false,
+                is_chrome: false,
+                start: 0,
+            };
+            WordCache {
+                slots: vec![(0, empty); WORD_CACHE_SLOTS].into_boxed_slice(),
+            }
+        })
+    }
+
+    /// Gives the cache back to the thread for the next article.
+    fn put_back(self) {
+        WORD_CACHE.set(Some(self));
+    }
+
+    /// [`classify`] of the first `len` bytes of `lower`, a whole run of ASCII letters or digits
+    /// lowercased, read as `word`.
+    #[inline]
+    fn classify(&mut self, lower: &[u8; FAST_WORD_BYTES], len: usize, word: &Word) -> Token {
+        if len > 8 {
+            return classify(&lower[..len], word);
+        }
+        let [b0, b1, b2, b3, b4, b5, b6, b7, ..] = *lower;
+        let key =
+            u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7]) & (u64::MAX >> (64 - 8 * len));
+        // the top bits of a multiplicative hash pick the slot
+        let slot = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            >> (64 - WORD_CACHE_SLOTS.trailing_zeros())) as usize;
+        match self.slots[slot] {
+            (k, token) if k == key => token,
+            _ => {
+                let token = classify(&lower[..len], word);
+                self.slots[slot] = (key, token);
+                token
+            }
+        }
+    }
+}
 
 /// Where the run of ASCII letters (or digits, `digit`) that starts at `pos` ends. It is read
 /// eight bytes at a time (see [`letter_bytes`]); on the way, its first [`FAST_WORD_BYTES`] bytes
@@ -607,7 +693,13 @@ impl Word {
     /// The token of `text`: this word's text, or a copy of it (see [`scan`]).
     #[inline]
     fn token(&self, text: &[u8]) -> Token {
-        let mut token = classify(text, self);
+        self.place(classify(text, self))
+    }
+
+    /// `token`, as [`classify`] made it for this word, put in its place: its start, and whether
+    /// it is a name there.
+    #[inline]
+    fn place(&self, mut token: Token) -> Token {
         token.is_name = self.is_capital && !self.at_start && token.is_content;
         token.start = self.start;
         token
@@ -1379,6 +1471,34 @@ mod tests {
         // a Cyrillic letter continues an ASCII word; the end of the text comes within 8 bytes
         assert_eq!(ids("abcЖ"), vec![id("abcж")]);
         assert_eq!(ids("Ab"), vec![id("ab")]);
+    }
+
+    #[test]
+    fn cached_words_get_the_tokens_classify_makes() {
+        let text = "The cookie said THE March figures, 2024 and 12, were the ones. Cookie";
+        let mut first = Vec::new();
+        tokenize(text, &mut first);
+        // the second time every short word comes from the cache
+        let mut again = Vec::new();
+        tokenize(text, &mut again);
+        assert_eq!(first, again);
+        for t in &first {
+            let end = text[t.start as usize..]
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .map_or(text.len(), |n| t.start as usize + n);
+            let lower = text[t.start as usize..end].to_ascii_lowercase();
+            let how = Word {
+                is_digits: lower.bytes().all(|b| b.is_ascii_digit()),
+                is_ascii: true,
+                ..Word::default()
+            };
+            let fresh = classify(lower.as_bytes(), &how);
+            assert_eq!(
+                (t.id, t.is_content, t.is_chrome),
+                (fresh.id, fresh.is_content, fresh.is_chrome),
+                "{lower}"
+            );
+        }
     }
 
     #[test]
