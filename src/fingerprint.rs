@@ -41,6 +41,8 @@ use std::collections::HashMap;
 
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
+use crate::ascii::{digit_bytes, letter_bytes, splat};
+
 /// Number of MinHash values per signature.
 pub const NUM_PERM: usize = 72;
 /// Rows per LSH band (so there are `NUM_PERM / BAND_ROWS` bands).
@@ -550,7 +552,7 @@ impl WordCache {
 }
 
 /// Where the run of ASCII letters (or digits, `digit`) that starts at `pos` ends. It is read
-/// eight bytes at a time (see [`letter_bytes`]); on the way, its first [`FAST_WORD_BYTES`] bytes
+/// eight bytes at a time (see [`crate::ascii`]); on the way, its first [`FAST_WORD_BYTES`] bytes
 /// are copied into `lower` with the case bit set (lowercase letters, digits unchanged).
 fn ascii_run(bytes: &[u8], pos: usize, digit: bool, lower: &mut [u8; FAST_WORD_BYTES]) -> usize {
     let mut at = pos;
@@ -581,30 +583,6 @@ fn ascii_run(bytes: &[u8], pos: usize, digit: bool, lower: &mut [u8; FAST_WORD_B
         at += 1;
     }
     at
-}
-
-/// A `u64` with `byte` in each of its eight bytes.
-const fn splat(byte: u8) -> u64 {
-    u64::from_ne_bytes([byte; 8])
-}
-
-/// The high bit of each byte of `x` that is an ASCII letter, the other bits clear. With the high
-/// bits cleared first, adding a constant to every byte cannot carry into the next one, so one
-/// addition compares all eight bytes at once.
-fn letter_bytes(x: u64) -> u64 {
-    // letters lowercased, so one range to test
-    let t = (x | splat(0x20)) & !splat(0x80);
-    let from_a = t + splat(0x80 - b'a');
-    let past_z = t + splat(0x80 - b'z' - 1);
-    from_a & !past_z & !x & splat(0x80)
-}
-
-/// The high bit of each byte of `x` that is an ASCII digit (as [`letter_bytes`]).
-fn digit_bytes(x: u64) -> u64 {
-    let t = x & !splat(0x80);
-    let from_0 = t + splat(0x80 - b'0');
-    let past_9 = t + splat(0x80 - b'9' - 1);
-    from_0 & !past_9 & !x & splat(0x80)
 }
 
 /// Whether a run of ASCII letters (or digits, `digit`) ending at `end` is a whole word: the text

@@ -307,8 +307,8 @@ fn found_words<'w>(paragraphs: &[String], wanted: &'w FastSet<String>) -> FastSe
 
 /// Calls `f` with each run of alphanumeric characters of `text` (the non-empty pieces of
 /// `text.split(|c: char| !c.is_alphanumeric())`) and whether the run is all ASCII. Runs of ASCII
-/// bytes are skipped or taken in tight loops and only other characters are decoded: bodies are
-/// long, and this runs over every member's.
+/// bytes are skipped or taken eight at a time ([`crate::ascii`]) and only other characters are
+/// decoded: bodies are long, and this runs over every member's.
 fn for_each_alphanumeric_run<'t>(text: &'t str, mut f: impl FnMut(&'t str, bool)) {
     let bytes = text.as_bytes();
     // the character at `pos`, when it is not ASCII, and whether it is alphanumeric
@@ -320,29 +320,25 @@ fn for_each_alphanumeric_run<'t>(text: &'t str, mut f: impl FnMut(&'t str, bool)
     };
     let mut pos = 0;
     while pos < bytes.len() {
-        // separators
-        if !bytes[pos].is_ascii_alphanumeric() {
-            if bytes[pos].is_ascii() {
-                pos += 1;
-                continue;
-            }
-            match wide(pos) {
+        // separators: ASCII ones eight at a time, others one by one
+        pos += crate::ascii::separator_len(&bytes[pos..]);
+        match bytes.get(pos) {
+            None => break,
+            Some(b) if !b.is_ascii() => match wide(pos) {
                 Some((len, false)) => {
                     pos += len;
                     continue;
                 }
                 Some((_, true)) => {}
                 None => break,
-            }
+            },
+            Some(_) => {}
         }
-        // a run: ASCII letters and digits at once, other characters one by one
+        // a run: ASCII letters and digits eight at a time, other characters one by one
         let start = pos;
         let mut is_ascii = true;
         loop {
-            pos += bytes[pos..]
-                .iter()
-                .position(|b| !b.is_ascii_alphanumeric())
-                .unwrap_or(bytes.len() - pos);
+            pos += crate::ascii::alphanumeric_len(&bytes[pos..]);
             match bytes.get(pos) {
                 Some(b) if !b.is_ascii() => match wide(pos) {
                     Some((len, true)) => {
