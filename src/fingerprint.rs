@@ -374,9 +374,10 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
 /// sentence (`.`, `!`, `?` and their CJK forms), for [`split_sentences`]: the text is read once
 /// for both.
 ///
-/// The hot path is a run of ASCII letters or digits: its end is found with the byte table
-/// [`ASCII_CLASS`] and it is copied lowercased in one go. Everything else takes the general
-/// path, one character at a time.
+/// The hot path is a run of ASCII letters or digits: its end is found eight bytes at a time
+/// ([`ascii_run`]) and, when the run is a whole word, its token comes from a lowercased copy on
+/// the stack through [`WordCache`]; otherwise it goes into the word buffer in one go. Everything
+/// else takes the general path, one character at a time.
 fn scan(
     text: &str,
     word: &mut Word,
