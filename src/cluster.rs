@@ -566,12 +566,14 @@ pub struct Prepared<'a> {
 pub fn prepare<'a>(fp: &'a Fingerprint, day: Option<i64>, df: &DocFreq) -> Prepared<'a> {
     let mut hashes: Vec<u64> = fp.sentences.iter().map(|s| s.hash).collect();
     hashes.sort_unstable();
-    let mut postings: Vec<(u32, u16)> = fp
+    // (token, sentence) packed in one integer, token above, so that they sort as the pairs
+    // would, with one comparison each
+    let mut postings: Vec<u64> = fp
         .sentences
         .iter()
         .enumerate()
         .take(usize::from(u16::MAX))
-        .flat_map(|(j, s)| s.tokens.iter().map(move |&t| (t, j as u16)))
+        .flat_map(|(j, s)| s.tokens.iter().map(move |&t| u64::from(t) << 16 | j as u64))
         .collect();
     postings.sort_unstable();
     let mut prepared = Prepared {
@@ -588,8 +590,8 @@ pub fn prepare<'a>(fp: &'a Fingerprint, day: Option<i64>, df: &DocFreq) -> Prepa
             .iter()
             .map(|&t| df.weight(t) as f32)
             .collect(),
-        posting_tokens: postings.iter().map(|&(t, _)| t).collect(),
-        posting_sentences: postings.iter().map(|&(_, j)| j).collect(),
+        posting_tokens: postings.iter().map(|&p| (p >> 16) as u32).collect(),
+        posting_sentences: postings.iter().map(|&p| p as u16).collect(),
         weighted_tokens: Box::default(),
         weighted_weights: Box::default(),
     };

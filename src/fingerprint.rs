@@ -28,10 +28,20 @@
 //! than taken from a MinHash crate because the signature must be bit-for-bit stable across
 //! versions and platforms (stories are matched against stored signatures later) and the
 //! tokenization above is specific to scraped text.
+//!
+//! This stage reads every word of every article, so its hot path is written for speed: runs of
+//! ASCII letters and digits are found eight bytes at a time and hashed from a lowercased copy
+//! on the stack; the tokens of short words are kept in a small per-thread cache (a token
+//! depends on nothing but the word, so the cache never changes one); the places where sentences
+//! may end are noted during the same pass. None of it may change a token id or a signature:
+//! `fingerprints_never_change` holds a digest of every field for a multilingual text, computed
+//! before any of it was written.
 
 use std::collections::HashMap;
 
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+
+use crate::ascii::{digit_bytes, letter_bytes, splat};
 
 /// Number of MinHash values per signature.
 pub const NUM_PERM: usize = 72;
@@ -140,10 +150,18 @@ pub fn fingerprint(title: Option<&str>, paragraphs: &[String]) -> Fingerprint {
     let mut content_words = 0u32;
     let mut names: Vec<u32> = Vec::new();
     let mut header_day = None;
+    // buffers reused from paragraph to paragraph: tokens, sentence ends, sentence ranges, the
+    // content tokens of one sentence, the word being read
     let mut buf = Vec::new();
+    let mut ends = Vec::new();
+    let mut ranges = Vec::new();
+    let mut content: Vec<u32> = Vec::new();
+    let mut word = Word::default();
+    let mut cache = WordCache::take();
     for (line_no, paragraph) in paragraphs.iter().enumerate() {
         buf.clear();
-        tokenize(paragraph, &mut buf);
+        ends.clear();
+        scan(paragraph, &mut word, &mut cache, &mut buf, &mut ends);
         if !is_content_paragraph(paragraph, buf.len()) {
             if header_day.is_none() && line_no < HEADER_LINES {
                 header_day = find_date(paragraph);
@@ -160,7 +178,9 @@ pub fn fingerprint(title: Option<&str>, paragraphs: &[String]) -> Fingerprint {
         // a chrome word marks its whole paragraph (a banner is one paragraph of sentences)
         let is_chrome = buf.iter().any(|t| t.is_chrome);
         let mut rest: &[Token] = &buf;
-        for range in sentence_ranges(paragraph) {
+        ranges.clear();
+        split_sentences(paragraph, &ends, &mut ranges);
+        for range in &ranges {
             let end = u32::try_from(range.end).unwrap_or(u32::MAX);
             let n = rest.iter().take_while(|t| t.start < end).count();
             let (toks, after) = rest.split_at(n);
@@ -169,14 +189,14 @@ pub fn fingerprint(title: Option<&str>, paragraphs: &[String]) -> Fingerprint {
                 continue;
             }
             let hash = hash_ids(toks.iter().map(|t| t.id));
-            let mut content: Vec<u32> =
-                toks.iter().filter(|t| t.is_content).map(|t| t.id).collect();
+            content.clear();
+            content.extend(toks.iter().filter(|t| t.is_content).map(|t| t.id));
             content.sort_unstable();
             content.dedup();
             sentences.push(Sentence {
                 hash,
                 words: toks.len().min(u16::MAX as usize) as u16,
-                tokens: content.into_boxed_slice(),
+                tokens: content.as_slice().into(),
                 is_chrome,
             });
         }
@@ -184,7 +204,7 @@ pub fn fingerprint(title: Option<&str>, paragraphs: &[String]) -> Fingerprint {
     let mut title_toks = Vec::new();
     let mut title_text = String::new();
     if let Some(title) = title {
-        tokenize(title, &mut title_toks);
+        scan(title, &mut word, &mut cache, &mut title_toks, &mut ends);
         title_text = normalize_title(title);
     }
     let mut title_tokens: Vec<u32> = title_toks
@@ -196,6 +216,7 @@ pub fn fingerprint(title: Option<&str>, paragraphs: &[String]) -> Fingerprint {
     title_tokens.dedup();
     names.sort_unstable();
     names.dedup();
+    cache.put_back();
     Fingerprint {
         names: names.into_boxed_slice(),
         header_day,
@@ -343,8 +364,29 @@ fn is_ideograph(c: char) -> bool {
 /// Splits text into tokens, appending them to `out`. Digits separated by `.` or `,` stay one
 /// number (`1,200`, `4.1`); letters and digits next to each other are split (`50C` → `50`, `c`).
 pub fn tokenize(text: &str, out: &mut Vec<Token>) {
+    let mut cache = WordCache::take();
+    scan(text, &mut Word::default(), &mut cache, out, &mut Vec::new());
+    cache.put_back();
+}
+
+/// [`tokenize`] with the word buffer passed in, so that one buffer serves all the paragraphs of
+/// an article. It also appends to `ends` the byte offset of every character that may end a
+/// sentence (`.`, `!`, `?` and their CJK forms), for [`split_sentences`]: the text is read once
+/// for both.
+///
+/// The hot path is a run of ASCII letters or digits: its end is found eight bytes at a time
+/// ([`ascii_run`]) and, when the run is a whole word, its token comes from a lowercased copy on
+/// the stack through [`WordCache`]; otherwise it goes into the word buffer in one go. Everything
+/// else takes the general path, one character at a time.
+fn scan(
+    text: &str,
+    word: &mut Word,
+    cache: &mut WordCache,
+    out: &mut Vec<Token>,
+    ends: &mut Vec<usize>,
+) {
     let bytes = text.as_bytes();
-    let mut word = Word::default();
+    word.reset();
     // whether the next word starts a sentence (its capital letter then says nothing)
     let mut at_start = true;
     let mut pos = 0;
@@ -353,21 +395,27 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
         let class = ASCII_CLASS[usize::from(b)];
         if class != 0 {
             // a run of ASCII letters, or of digits, goes in at once
-            let digit = class == 2;
+            let digit = class == DIGIT;
             if !word.text.is_empty() && digit != word.is_digits {
                 word.flush(out);
             }
+            let mut lower = [0u8; FAST_WORD_BYTES];
+            let end = ascii_run(bytes, pos, digit, &mut lower);
             if word.text.is_empty() {
                 word.begin(pos, digit, b.is_ascii_uppercase(), at_start);
                 at_start = false;
+                // The common case: the run is a whole word (what follows cannot continue it),
+                // so its token is made from the lowercased copy, and the word buffer stays
+                // empty as a flush would leave it. A space after it has nothing left to end.
+                if end - pos <= FAST_WORD_BYTES && run_ends_word(bytes, end, digit) {
+                    let token = cache.classify(&lower, end - pos, word);
+                    out.push(word.place(token));
+                    pos = end + usize::from(bytes.get(end) == Some(&b' '));
+                    continue;
+                }
             }
-            let mut end = pos + 1;
-            while end < bytes.len() && ASCII_CLASS[usize::from(bytes[end])] == class {
-                end += 1;
-            }
-            let from = word.text.len();
-            word.text.push_str(&text[pos..end]);
-            word.text[from..].make_ascii_lowercase();
+            // 0x20 is the case bit of ASCII letters, and already set in the digits
+            word.text.extend(bytes[pos..end].iter().map(|&x| x | 0x20));
             pos = end;
             continue;
         }
@@ -388,11 +436,15 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
         };
         let here = pos;
         pos += c.len_utf8();
+        if is_sentence_end(c) {
+            ends.push(here);
+        }
         if !c.is_ascii() {
             if is_ideograph(c) {
                 word.flush(out);
                 word.begin(here, false, false, at_start);
-                word.text.push(c);
+                word.is_ideograph = true;
+                word.push_char(c);
                 word.flush(out);
                 at_start = false;
                 continue;
@@ -405,7 +457,9 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
                     word.begin(here, false, c.is_uppercase(), at_start);
                     at_start = false;
                 }
-                word.text.extend(c.to_lowercase());
+                for lower in c.to_lowercase() {
+                    word.push_char(lower);
+                }
                 continue;
             }
         }
@@ -413,7 +467,10 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
             && (c == '.' || c == ',')
             && bytes.get(pos).is_some_and(u8::is_ascii_digit)
         {
-            word.text.push('.');
+            // When the number before has already been flushed ("5 ,3"), this starts a word that
+            // keeps the flushed number's start and flags ("5", ".3"): a quirk kept on purpose,
+            // since token ids and positions must not change.
+            word.text.push(b'.');
             continue;
         }
         if matches!(c, '.' | '!' | '?' | ':' | '"' | '“' | '«' | '\n' | '|') {
@@ -424,7 +481,132 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
     word.flush(out);
 }
 
-/// Byte classes for [`tokenize`]'s ASCII runs: 1 letter, 2 digit, 0 anything else (bytes of
+/// Longest run of ASCII letters or digits that [`scan`] turns into a token without going
+/// through the word buffer.
+const FAST_WORD_BYTES: usize = 32;
+
+/// Slots of [`WordCache`]: a power of two.
+const WORD_CACHE_SLOTS: usize = 4096;
+
+/// The tokens of short words seen lately, as [`classify`] made them. Most words of a text are
+/// common ones, and finding one here costs a fraction of hashing and classifying it again.
+///
+/// Only whole runs of ASCII letters or digits of up to 8 bytes are kept (what [`scan`] reads
+/// without its word buffer), keyed by their lowercased bytes as one integer: for such a word,
+/// the flags [`classify`] reads follow from its bytes, so a token found here is exactly the one
+/// it would make, and the cache can never change a token. Direct-mapped: a word evicts the one
+/// in its slot. One per thread, kept from article to article.
+struct WordCache {
+    /// `(key, token)`; a key of 0 marks an empty slot (a word is never empty).
+    slots: Box<[(u64, Token)]>,
+}
+
+thread_local! {
+    /// This thread's [`WordCache`], while no tokenizer is using it.
+    static WORD_CACHE: std::cell::Cell<Option<WordCache>> = const { std::cell::Cell::new(None) };
+}
+
+impl WordCache {
+    /// This thread's cache (a new one the first time).
+    fn take() -> WordCache {
+        WORD_CACHE.take().unwrap_or_else(|| {
+            let empty = Token {
+                id: 0,
+                is_content: false,
+                is_name: false,
+                is_chrome: false,
+                start: 0,
+            };
+            WordCache {
+                slots: vec![(0, empty); WORD_CACHE_SLOTS].into_boxed_slice(),
+            }
+        })
+    }
+
+    /// Gives the cache back to the thread for the next article.
+    fn put_back(self) {
+        WORD_CACHE.set(Some(self));
+    }
+
+    /// [`classify`] of the first `len` bytes of `lower`, a whole run of ASCII letters or digits
+    /// lowercased, read as `word`.
+    #[inline]
+    fn classify(&mut self, lower: &[u8; FAST_WORD_BYTES], len: usize, word: &Word) -> Token {
+        if len > 8 {
+            return classify(&lower[..len], word);
+        }
+        let [b0, b1, b2, b3, b4, b5, b6, b7, ..] = *lower;
+        let key =
+            u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7]) & (u64::MAX >> (64 - 8 * len));
+        // the top bits of a multiplicative hash pick the slot
+        let slot = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            >> (64 - WORD_CACHE_SLOTS.trailing_zeros())) as usize;
+        match self.slots[slot] {
+            (k, token) if k == key => token,
+            _ => {
+                let token = classify(&lower[..len], word);
+                self.slots[slot] = (key, token);
+                token
+            }
+        }
+    }
+}
+
+/// Where the run of ASCII letters (or digits, `digit`) that starts at `pos` ends. It is read
+/// eight bytes at a time (see [`crate::ascii`]); on the way, its first [`FAST_WORD_BYTES`] bytes
+/// are copied into `lower` with the case bit set (lowercase letters, digits unchanged).
+fn ascii_run(bytes: &[u8], pos: usize, digit: bool, lower: &mut [u8; FAST_WORD_BYTES]) -> usize {
+    let mut at = pos;
+    while let Some(chunk) = bytes[at..].first_chunk::<8>() {
+        let x = u64::from_le_bytes(*chunk);
+        let copied = at - pos;
+        if copied + 8 <= FAST_WORD_BYTES {
+            lower[copied..copied + 8].copy_from_slice(&(x | splat(0x20)).to_le_bytes());
+        }
+        let inside = if digit {
+            digit_bytes(x)
+        } else {
+            letter_bytes(x)
+        };
+        let outside = !inside & splat(0x80);
+        if outside != 0 {
+            // the lowest byte comes first (little endian)
+            return at + (outside.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    // fewer than eight bytes left: one at a time
+    let class = if digit { DIGIT } else { LETTER };
+    while at < bytes.len() && ASCII_CLASS[usize::from(bytes[at])] == class {
+        if let Some(l) = lower.get_mut(at - pos) {
+            *l = bytes[at] | 0x20;
+        }
+        at += 1;
+    }
+    at
+}
+
+/// Whether a run of ASCII letters (or digits, `digit`) ending at `end` is a whole word: the text
+/// ends there, or an ASCII byte follows that is not a decimal separator inside a number (`4.1`).
+/// A non-ASCII character might continue the word (`abcж`), so it says no.
+fn run_ends_word(bytes: &[u8], end: usize, digit: bool) -> bool {
+    match bytes.get(end) {
+        None => true,
+        Some(&next) if next.is_ascii() => {
+            !(digit
+                && matches!(next, b'.' | b',')
+                && bytes.get(end + 1).is_some_and(u8::is_ascii_digit))
+        }
+        Some(_) => false,
+    }
+}
+
+/// [`ASCII_CLASS`] of letters.
+const LETTER: u8 = 1;
+/// [`ASCII_CLASS`] of digits.
+const DIGIT: u8 = 2;
+
+/// Byte classes for [`tokenize`]'s ASCII runs: [`LETTER`], [`DIGIT`], 0 anything else (bytes of
 /// non-ASCII characters included).
 const ASCII_CLASS: [u8; 256] = {
     let mut table = [0u8; 256];
@@ -432,9 +614,9 @@ const ASCII_CLASS: [u8; 256] = {
     while b < 128 {
         let c = b as u8;
         table[b] = if c.is_ascii_digit() {
-            2
+            DIGIT
         } else if c.is_ascii_alphabetic() {
-            1
+            LETTER
         } else {
             0
         };
@@ -446,19 +628,60 @@ const ASCII_CLASS: [u8; 256] = {
 /// A word being read by [`tokenize`].
 #[derive(Default)]
 struct Word {
-    text: String,
+    /// The word so far, lowercased, as UTF-8 bytes (only whole characters are ever pushed).
+    text: Vec<u8>,
     start: u32,
     is_digits: bool,
+    /// Whether it is one CJK character or kana (see [`is_ideograph`]): such a word is never
+    /// longer, and counts as content although it is one character.
+    is_ideograph: bool,
+    /// Whether all its characters are ASCII, so that its length in bytes is its length in
+    /// characters.
+    is_ascii: bool,
     is_capital: bool,
     at_start: bool,
 }
 
 impl Word {
+    /// Starts again as a new `Word`, keeping the buffer.
+    fn reset(&mut self) {
+        let mut text = std::mem::take(&mut self.text);
+        text.clear();
+        *self = Word {
+            text,
+            ..Word::default()
+        };
+    }
+
     fn begin(&mut self, pos: usize, is_digits: bool, is_capital: bool, at_start: bool) {
         self.start = u32::try_from(pos).unwrap_or(u32::MAX);
         self.is_digits = is_digits;
+        self.is_ideograph = false;
+        self.is_ascii = true;
         self.is_capital = is_capital;
         self.at_start = at_start;
+    }
+
+    fn push_char(&mut self, c: char) {
+        self.is_ascii &= c.is_ascii();
+        let mut utf8 = [0u8; 4];
+        self.text
+            .extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+    }
+
+    /// The token of `text`: this word's text, or a copy of it (see [`scan`]).
+    #[inline]
+    fn token(&self, text: &[u8]) -> Token {
+        self.place(classify(text, self))
+    }
+
+    /// `token`, as [`classify`] made it for this word, put in its place: its start, and whether
+    /// it is a name there.
+    #[inline]
+    fn place(&self, mut token: Token) -> Token {
+        token.is_name = self.is_capital && !self.at_start && token.is_content;
+        token.start = self.start;
+        token
     }
 
     #[inline]
@@ -466,10 +689,7 @@ impl Word {
         if self.text.is_empty() {
             return;
         }
-        let mut token = classify(&self.text, self.is_digits);
-        token.is_name = self.is_capital && !self.at_start && token.is_content;
-        token.start = self.start;
-        out.push(token);
+        out.push(self.token(&self.text));
         self.text.clear();
     }
 }
@@ -506,33 +726,76 @@ impl std::hash::Hasher for HashedKey {
 /// A hash map keyed by values that are already hashes.
 pub type HashedMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<HashedKey>>;
 
-/// Stopwords and month names by their token hash, built once.
-fn listed_words() -> &'static HashedMap<u64, Listed> {
-    static LISTED: std::sync::OnceLock<HashedMap<u64, Listed>> = std::sync::OnceLock::new();
+/// Slots of [`ListedWords`]: a power of two, about three times the number of listed words.
+const LISTED_SLOTS: usize = 1024;
+
+/// Stopwords, chrome words and month names by their token hash: a table with open addressing
+/// and linear probing, looked up once for every word. Written out rather than a `HashMap`
+/// because the lookup is on the hottest path of the stage: the hash is already a good one, so
+/// its top bits pick the slot, and a miss usually costs one comparison.
+struct ListedWords {
+    /// `(hash, what it stands for)`; `None` marks an empty slot.
+    slots: [(u64, Option<Listed>); LISTED_SLOTS],
+}
+
+impl ListedWords {
+    /// Adds a word; a word listed twice keeps its last meaning (as a map insert would).
+    fn insert(&mut self, word: &str, listed: Listed) {
+        let hash = xxh3_64_with_seed(word.as_bytes(), TOKEN_SEED);
+        let mut i = Self::slot(hash);
+        while let (h, Some(_)) = self.slots[i] {
+            if h == hash {
+                break;
+            }
+            i = (i + 1) % LISTED_SLOTS;
+        }
+        self.slots[i] = (hash, Some(listed));
+    }
+
+    #[inline]
+    fn get(&self, hash: u64) -> Option<Listed> {
+        let mut i = Self::slot(hash);
+        loop {
+            match self.slots[i] {
+                (_, None) => return None,
+                (h, found) if h == hash => return found,
+                _ => i = (i + 1) % LISTED_SLOTS,
+            }
+        }
+    }
+
+    fn slot(hash: u64) -> usize {
+        (hash >> (64 - LISTED_SLOTS.trailing_zeros())) as usize
+    }
+}
+
+/// Stopwords, chrome words and month names by their token hash, built once.
+fn listed_words() -> &'static ListedWords {
+    static LISTED: std::sync::OnceLock<Box<ListedWords>> = std::sync::OnceLock::new();
     LISTED.get_or_init(|| {
-        let mut map = HashedMap::default();
+        let mut table = Box::new(ListedWords {
+            slots: [(0, None); LISTED_SLOTS],
+        });
+        // in this order: a chrome word that is also a stopword counts as chrome
         for w in STOPWORDS {
-            map.insert(
-                xxh3_64_with_seed(w.as_bytes(), TOKEN_SEED),
-                Listed::Stopword,
-            );
+            table.insert(w, Listed::Stopword);
         }
         for w in CHROME_WORDS {
-            map.insert(xxh3_64_with_seed(w.as_bytes(), TOKEN_SEED), Listed::Chrome);
+            table.insert(w, Listed::Chrome);
         }
         for (i, names) in MONTHS.iter().enumerate() {
             for w in names.iter() {
-                map.insert(
-                    xxh3_64_with_seed(w.as_bytes(), TOKEN_SEED),
-                    Listed::Month(i as u32 + 1),
-                );
+                table.insert(w, Listed::Month(i as u32 + 1));
             }
         }
-        map
+        table
     })
 }
 
-fn classify(word: &str, is_digits: bool) -> Token {
+/// The token of one word: its text (lowercased UTF-8, as [`Word`] holds it) and what the
+/// tokenizer knows of it.
+#[inline]
+fn classify(word: &[u8], how: &Word) -> Token {
     let plain = |id: u32, is_content: bool| Token {
         id,
         is_content,
@@ -540,25 +803,31 @@ fn classify(word: &str, is_digits: bool) -> Token {
         is_chrome: false,
         start: 0,
     };
-    if is_digits {
-        if word.len() == 4
-            && let Ok(year) = word.parse::<u32>()
-            && (1800..=2199).contains(&year)
+    if how.is_digits {
+        if let &[a, b, c, d] = word
+            && [a, b, c, d].iter().all(u8::is_ascii_digit)
         {
-            return plain(NUMBER_BIT | DATE_BIT | year, true);
+            let year = [a, b, c, d]
+                .iter()
+                .fold(0u32, |n, &digit| n * 10 + u32::from(digit - b'0'));
+            if (1800..=2199).contains(&year) {
+                return plain(NUMBER_BIT | DATE_BIT | year, true);
+            }
         }
-        let id = NUMBER_BIT | (xxh3_64_with_seed(word.as_bytes(), TOKEN_SEED) as u32 >> 2);
+        let id = NUMBER_BIT | (xxh3_64_with_seed(word, TOKEN_SEED) as u32 >> 2);
         // one-digit numbers ("5 people", "2 days") are too common to carry meaning
         return plain(id, word.len() >= 2);
     }
-    let hash = xxh3_64_with_seed(word.as_bytes(), TOKEN_SEED);
-    let listed = listed_words().get(&hash).copied();
+    let hash = xxh3_64_with_seed(word, TOKEN_SEED);
+    let listed = listed_words().get(hash);
     if let Some(Listed::Month(month)) = listed {
         return plain(NUMBER_BIT | DATE_BIT | (10_000 + month), true);
     }
     let id = hash as u32 & !(NUMBER_BIT | DATE_BIT);
-    let long_enough = word.len() >= 3 && (word.is_ascii() || word.chars().nth(2).is_some())
-        || word.chars().any(is_ideograph);
+    // three characters or more: bytes that do not continue a UTF-8 sequence count characters
+    let long_enough = word.len() >= 3
+        && (how.is_ascii || word.iter().filter(|&&b| b & 0xC0 != 0x80).count() >= 3)
+        || how.is_ideograph;
     let mut token = plain(id, long_enough && listed.is_none());
     token.is_chrome = matches!(listed, Some(Listed::Chrome));
     token
@@ -882,26 +1151,36 @@ const STOPWORDS: &[&str] = &[
 /// digit or opening quote follow; a short capitalised word before a dot (`Mr.`, `U.S.`) does
 /// not end a sentence.
 pub fn sentence_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
-    let bytes = text.as_bytes();
+    let ends: Vec<usize> = text
+        .char_indices()
+        .filter(|&(_, c)| is_sentence_end(c))
+        .map(|(at, _)| at)
+        .collect();
     let mut ranges = Vec::new();
+    split_sentences(text, &ends, &mut ranges);
+    ranges
+}
+
+/// Whether a character may end a sentence: `.`, `!`, `?` and their CJK forms.
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '。' | '！' | '？')
+}
+
+/// [`sentence_ranges`] of `text`, appended to `ranges`, given the offsets of its characters that
+/// may end a sentence ([`is_sentence_end`], in order), as [`scan`] collects them.
+fn split_sentences(text: &str, ends: &[usize], ranges: &mut Vec<std::ops::Range<usize>>) {
     let mut start = 0;
+    // where the last sentence end read stops, closing quotes included
     let mut at = 0;
-    // Only `.`, `!`, `?` and the lead bytes of `。` (E3) and `！`/`？` (EF) can end a sentence;
-    // the bytes between are skipped without decoding.
-    while let Some(n) = bytes[at..]
-        .iter()
-        .position(|b| matches!(b, b'.' | b'!' | b'?' | 0xE3 | 0xEF))
-    {
-        let pos = at + n;
+    for &pos in ends {
+        if pos < at {
+            continue;
+        }
         let Some(c) = text[pos..].chars().next() else {
             break;
         };
-        at = pos + c.len_utf8();
         let is_cjk_end = matches!(c, '。' | '！' | '？');
-        if !(matches!(c, '.' | '!' | '?') || is_cjk_end) {
-            continue;
-        }
-        let mut end = at;
+        let mut end = pos + c.len_utf8();
         for q in text[end..].chars() {
             if !matches!(q, '"' | '\'' | '”' | '’' | '»' | ')') {
                 break;
@@ -927,7 +1206,6 @@ pub fn sentence_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     if text[start..].trim().chars().any(char::is_alphanumeric) {
         ranges.push(start..text.len());
     }
-    ranges
 }
 
 /// Whether the text before a dot ends in an abbreviation (`Mr`, `Dr`, `U.S`, `St`).
@@ -1145,5 +1423,110 @@ mod tests {
         let empty = fingerprint(None, &[]);
         assert!(empty.is_empty());
         assert_eq!(minhash_jaccard(&empty.minhash, &empty.minhash), 0.0);
+    }
+
+    #[test]
+    fn byte_masks_agree_with_the_class_table() {
+        for b in 0..=255u8 {
+            for lane in 0..8 {
+                let mut bytes = [b' '; 8];
+                bytes[lane] = b;
+                let x = u64::from_le_bytes(bytes);
+                let bit = 0x80u64 << (8 * lane);
+                let class = ASCII_CLASS[usize::from(b)];
+                assert_eq!(letter_bytes(x) & bit != 0, class == LETTER, "{b:#x}");
+                assert_eq!(digit_bytes(x) & bit != 0, class == DIGIT, "{b:#x}");
+            }
+        }
+    }
+
+    #[test]
+    fn long_and_continued_words_are_read_like_short_ones() {
+        let id =
+            |w: &str| xxh3_64_with_seed(w.as_bytes(), TOKEN_SEED) as u32 & !(NUMBER_BIT | DATE_BIT);
+        let long = "Pneumonoultramicroscopicsilicovolcanoconiosis";
+        assert_eq!(ids(long), vec![id(&long.to_lowercase())]);
+        assert_eq!(ids(&format!("{long}.")), ids(long));
+        // a Cyrillic letter continues an ASCII word; the end of the text comes within 8 bytes
+        assert_eq!(ids("abcЖ"), vec![id("abcж")]);
+        assert_eq!(ids("Ab"), vec![id("ab")]);
+    }
+
+    #[test]
+    fn cached_words_get_the_tokens_classify_makes() {
+        let text = "The cookie said THE March figures, 2024 and 12, were the ones. Cookie";
+        let mut first = Vec::new();
+        tokenize(text, &mut first);
+        // the second time every short word comes from the cache
+        let mut again = Vec::new();
+        tokenize(text, &mut again);
+        assert_eq!(first, again);
+        for t in &first {
+            let end = text[t.start as usize..]
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .map_or(text.len(), |n| t.start as usize + n);
+            let lower = text[t.start as usize..end].to_ascii_lowercase();
+            let how = Word {
+                is_digits: lower.bytes().all(|b| b.is_ascii_digit()),
+                is_ascii: true,
+                ..Word::default()
+            };
+            let fresh = classify(lower.as_bytes(), &how);
+            assert_eq!(
+                (t.id, t.is_content, t.is_chrome),
+                (fresh.id, fresh.is_content, fresh.is_chrome),
+                "{lower}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_separator_after_a_flushed_number_joins_the_next_digits() {
+        // "5 ,3": the comma is read as the decimal separator of a number already flushed, so
+        // ".3" is a token of its own that starts where "5" did. Odd, but token ids and
+        // positions must never change.
+        let mut toks = Vec::new();
+        tokenize("5 ,3", &mut toks);
+        let dot3 = NUMBER_BIT | (xxh3_64_with_seed(b".3", TOKEN_SEED) as u32 >> 2);
+        assert_eq!(
+            toks.iter().map(|t| (t.id, t.start)).collect::<Vec<_>>()[1],
+            (dot3, 0)
+        );
+    }
+
+    /// Paragraphs for [`fingerprints_never_change`]: something of every path of the tokenizer.
+    const GOLDEN_TITLE: &str = "Harbour Council approves €40 million Sea Wall — “yes”";
+    const GOLDEN_PARAGRAPHS: &[&str] = &[
+        "Published 20 March 2024, 08:00",
+        "PORT ELLERY (Reuters) - The harbour council voted 7-2 on Tuesday to build a €40 million sea wall, Mr. Smith told U.S. reporters. “It went well,” he said! Work starts in June.",
+        "Guatemalaâ€™s Alianza CÃ\u{ad}vica said 1,200 homes and 4.1% of the port were at risk; costs rose 5 ,3 times since 1999.",
+        "Москва и Ελλάδα: ΣΥΝΑΝΤΗΣΗ στην Αθήνα για το λιμάνι, abcжгд 50C temperatures and ОЧЕНЬ длинные слова here today.",
+        "東京の港では新しい防波堤が建設されます。工事は来月始まる。Officials said the wall would protect 3,400 residents.",
+        "Pneumonoultramicroscopicsilicovolcanoconiosis and internationalisation-compatible supercalifragilisticexpialidocious words sit beside x1 A1B2 q.e.d. notes.",
+        "We use cookies to improve your experience. Subscribe to our newsletter for daily updates and privacy news.",
+        "Most read",
+    ];
+
+    #[test]
+    fn fingerprints_never_change() {
+        // A digest of every field, as computed before the tokenizer was rewritten for speed:
+        // stored signatures depend on it, so a change here is a format change.
+        let paragraphs: Vec<String> = GOLDEN_PARAGRAPHS.iter().map(|p| p.to_string()).collect();
+        let fp = fingerprint(Some(GOLDEN_TITLE), &paragraphs);
+        let mut bytes: Vec<u8> = Vec::new();
+        bytes.extend(fp.minhash.iter().flat_map(|v| v.to_le_bytes()));
+        for s in fp.sentences.iter() {
+            bytes.extend(s.hash.to_le_bytes());
+            bytes.extend(s.words.to_le_bytes());
+            bytes.push(u8::from(s.is_chrome));
+            bytes.extend(s.tokens.iter().flat_map(|t| t.to_le_bytes()));
+        }
+        bytes.extend(fp.title_tokens.iter().flat_map(|t| t.to_le_bytes()));
+        bytes.extend(fp.title_text.as_bytes());
+        bytes.extend(fp.content_words.to_le_bytes());
+        bytes.extend(fp.names.iter().flat_map(|t| t.to_le_bytes()));
+        bytes.extend(fp.header_day.unwrap_or(i32::MIN).to_le_bytes());
+        assert_eq!((fp.sentences.len(), fp.content_words), (11, 145));
+        assert_eq!(xxh3_64(&bytes), 0xea7b_770e_f1ec_6a6b);
     }
 }

@@ -17,6 +17,7 @@
 //! to a writer the caller passes in, problems and progress to a callback.
 
 pub mod article;
+mod ascii;
 pub mod boilerplate;
 pub mod canonical;
 pub mod cluster;

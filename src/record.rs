@@ -268,46 +268,29 @@ fn story_title(group: &Group, canonical: usize, articles: &[Article]) -> Option<
 /// Which of the `wanted` words (as [`words`] gives them) occur in the paragraphs.
 fn found_words<'w>(paragraphs: &[String], wanted: &'w FastSet<String>) -> FastSet<&'w str> {
     let mut found = FastSet::default();
-    // a word of another length in bytes than every wanted one is not looked up (case folding
-    // keeps the length of ASCII words; other words are always looked up)
-    let shortest = wanted.iter().map(String::len).min().unwrap_or(0);
-    let longest = wanted.iter().map(String::len).max().unwrap_or(0);
+    // An ASCII word is looked up only when a wanted word has its first letter and its length in
+    // bytes (63 standing for 63 or more): case folding keeps both, and a word that is not ASCII
+    // folds to one that is not either. Most words of a body stop there. Other words are always
+    // looked up.
+    let mut ascii_wanted = [0u64; 128];
+    for w in wanted.iter().filter(|w| w.is_ascii()) {
+        if let Some(&first) = w.as_bytes().first() {
+            ascii_wanted[usize::from(first)] |= 1 << w.len().min(63);
+        }
+    }
     let mut folded = String::new();
     for paragraph in paragraphs {
-        if paragraph.is_ascii() {
-            // The same split, a byte at a time: in ASCII text the alphanumeric characters are
-            // the ASCII letters and digits.
-            let bytes = paragraph.as_bytes();
-            let mut end = 0;
-            while let Some(skip) = bytes[end..].iter().position(u8::is_ascii_alphanumeric) {
-                let start = end + skip;
-                end = bytes[start..]
-                    .iter()
-                    .position(|b| !b.is_ascii_alphanumeric())
-                    .map_or(bytes.len(), |len| start + len);
-                let len = end - start;
-                if len < 3 || len < shortest || len > longest {
-                    continue;
-                }
-                folded.clear();
-                folded.push_str(&paragraph[start..end]);
-                folded.make_ascii_lowercase();
-                if let Some(w) = wanted.get(folded.as_str()) {
-                    found.insert(w.as_str());
-                }
-            }
-            continue;
-        }
-        for word in paragraph.split(|c: char| !c.is_alphanumeric()) {
+        for_each_alphanumeric_run(paragraph, |word, is_ascii| {
             if word.len() < 3 {
-                continue; // under 3 bytes is under 3 characters
+                return; // under 3 bytes is under 3 characters
             }
             // as `str::to_lowercase` folds (a final sigma differs from `char::to_lowercase`),
             // without allocating for ASCII words
             folded.clear();
-            if word.is_ascii() {
-                if word.len() < shortest || word.len() > longest {
-                    continue;
+            if is_ascii {
+                let first = word.as_bytes()[0].to_ascii_lowercase();
+                if ascii_wanted[usize::from(first)] & (1 << word.len().min(63)) == 0 {
+                    return;
                 }
                 folded.push_str(word);
                 folded.make_ascii_lowercase();
@@ -317,9 +300,58 @@ fn found_words<'w>(paragraphs: &[String], wanted: &'w FastSet<String>) -> FastSe
             if let Some(w) = wanted.get(folded.as_str()) {
                 found.insert(w.as_str());
             }
-        }
+        });
     }
     found
+}
+
+/// Calls `f` with each run of alphanumeric characters of `text` (the non-empty pieces of
+/// `text.split(|c: char| !c.is_alphanumeric())`) and whether the run is all ASCII. Runs of ASCII
+/// bytes are skipped or taken eight at a time ([`crate::ascii`]) and only other characters are
+/// decoded: bodies are long, and this runs over every member's.
+fn for_each_alphanumeric_run<'t>(text: &'t str, mut f: impl FnMut(&'t str, bool)) {
+    let bytes = text.as_bytes();
+    // the character at `pos`, when it is not ASCII, and whether it is alphanumeric
+    let wide = |pos: usize| {
+        text[pos..]
+            .chars()
+            .next()
+            .map(|c| (c.len_utf8(), c.is_alphanumeric()))
+    };
+    let mut pos = 0;
+    while pos < bytes.len() {
+        // separators: ASCII ones eight at a time, others one by one
+        pos += crate::ascii::separator_len(&bytes[pos..]);
+        match bytes.get(pos) {
+            None => break,
+            Some(b) if !b.is_ascii() => match wide(pos) {
+                Some((len, false)) => {
+                    pos += len;
+                    continue;
+                }
+                Some((_, true)) => {}
+                None => break,
+            },
+            Some(_) => {}
+        }
+        // a run: ASCII letters and digits eight at a time, other characters one by one
+        let start = pos;
+        let mut is_ascii = true;
+        loop {
+            pos += crate::ascii::alphanumeric_len(&bytes[pos..]);
+            match bytes.get(pos) {
+                Some(b) if !b.is_ascii() => match wide(pos) {
+                    Some((len, true)) => {
+                        is_ascii = false;
+                        pos += len;
+                    }
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        f(&text[start..pos], is_ascii);
+    }
 }
 
 /// The words of `text` of 3 letters or more that are not stopwords, case folded.
@@ -451,5 +483,25 @@ mod tests {
         assert_eq!(lossy_path(path), "caf\u{FFFD}.txt");
         assert_eq!(raw_path(path).as_deref(), Some("636166e92e747874"));
         assert_eq!(raw_path(Path::new("café.txt")), None);
+    }
+
+    #[test]
+    fn alphanumeric_runs_are_the_pieces_of_a_split() {
+        for text in [
+            "",
+            "Harbour council, 40 million!",
+            "  Ελλάδα—Москва: 東京の港 ½ x² ٣٤ Ǆemal café's K-9 ",
+            "ÉMILE é1 1é ‐‐ end",
+            "a",
+        ] {
+            let mut runs = Vec::new();
+            for_each_alphanumeric_run(text, |w, is_ascii| runs.push((w, is_ascii)));
+            let split: Vec<(&str, bool)> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(|w| (w, w.is_ascii()))
+                .collect();
+            assert_eq!(runs, split, "{text:?}");
+        }
     }
 }
