@@ -228,13 +228,8 @@ impl Rules {
         if let Some(hit) = self.tail_with_count(bare) {
             return Some(hit);
         }
-        if self.has_prefix(norm)
-            && let Some((_, family, kind)) = self.prefixes.iter().find(|p| norm.starts_with(&p.0))
-        {
-            return Some(Hit {
-                family,
-                kind: *kind,
-            });
+        if let Some(hit) = self.find_prefix(norm) {
+            return Some(hit);
         }
         if norm.len() < CONTAINS_MAX_BYTES
             && self
@@ -266,27 +261,24 @@ impl Rules {
     /// Only the `prefix` and `keep` rules, for the head of a long line (the others never match a
     /// line of [`CONTAINS_MAX_BYTES`] or more).
     pub fn find_prefix(&self, norm: &str) -> Option<Hit<'_>> {
-        if !self.has_prefix(norm) {
-            return None;
-        }
-        self.prefixes
-            .iter()
-            .find(|p| norm.starts_with(&p.0))
-            .map(|(_, family, kind)| Hit {
-                family,
-                kind: *kind,
-            })
+        let (_, family, kind) = &self.prefixes[self.prefix_at(norm)?];
+        Some(Hit {
+            family,
+            kind: *kind,
+        })
     }
 
-    /// Whether some `prefix` or `keep` pattern starts `norm` (one walk of an anchored automaton,
-    /// for lines whose first two bytes start some pattern).
-    fn has_prefix(&self, norm: &str) -> bool {
+    /// The first of `prefixes` that starts `norm`: one walk of an anchored automaton, for lines
+    /// whose first two bytes start some pattern. Its leftmost-first match is the pattern listed
+    /// first among those that match (all of them start at the line's start).
+    fn prefix_at(&self, norm: &str) -> Option<usize> {
         let pair = first_pair(norm.as_bytes());
-        self.prefix_pairs[pair >> 6] & (1 << (pair & 63)) != 0
-            && self
-                .prefix_any
-                .as_ref()
-                .is_some_and(|ac| ac.is_match(Input::new(norm).anchored(Anchored::Yes)))
+        if self.prefix_pairs[pair >> 6] & (1 << (pair & 63)) == 0 {
+            return None;
+        }
+        let ac = self.prefix_any.as_ref()?;
+        let found = ac.find(Input::new(norm).anchored(Anchored::Yes))?;
+        Some(found.pattern().as_usize())
     }
 
     /// `Comments (12)`, `Kommentare 3`: a tail line followed by a count.
@@ -845,6 +837,23 @@ mod tests {
         let mut norm = String::new();
         normalise(line, &mut norm);
         rules.find(&norm).map(|h| h.family.to_string())
+    }
+
+    #[test]
+    fn prefix_found_by_the_automaton_is_the_first_listed_that_matches() {
+        let rules = Rules::builtin();
+        let mut lines: Vec<String> = Vec::new();
+        for (p, _, _) in &rules.prefixes {
+            lines.push(p.clone());
+            lines.push(format!("{p} and more words"));
+            lines.push(p.chars().take(p.chars().count() / 2).collect());
+        }
+        lines.push("the council voted on tuesday".into());
+        lines.push(String::new());
+        for line in &lines {
+            let by_scan = rules.prefixes.iter().position(|p| line.starts_with(&p.0));
+            assert_eq!(rules.prefix_at(line), by_scan, "{line:?}");
+        }
     }
 
     #[test]
