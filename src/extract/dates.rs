@@ -16,6 +16,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::FastSet;
 use crate::boilerplate::lang::{HIGH, ONES, gather};
 
 const DATA: &str = include_str!("dates.txt");
@@ -24,7 +25,7 @@ struct Calendar {
     months: HashMap<&'static str, u32>,
     zones: HashMap<&'static str, &'static str>,
     /// Weekday names and label words: what a dateline may hold besides the date.
-    filler: Vec<&'static str>,
+    filler: FastSet<&'static str>,
     textual_dmy: Regex,
     textual_mdy: Regex,
     numeric: Regex,
@@ -35,7 +36,7 @@ struct Calendar {
 static CALENDAR: LazyLock<Calendar> = LazyLock::new(|| {
     let mut months = HashMap::new();
     let mut zones = HashMap::new();
-    let mut filler = Vec::new();
+    let mut filler = FastSet::default();
     for line in DATA.lines() {
         let mut words = line.split_whitespace();
         match words.next() {
@@ -372,7 +373,7 @@ fn is_whole_line(line: &str, spans: &[(usize, usize)], cal: &Calendar) -> bool {
     }
     let mut leftover = 0;
     for word in rest.split(|c: char| !c.is_alphanumeric()) {
-        if word.is_empty() || cal.filler.contains(&word) || cal.zones.contains_key(word) {
+        if word.is_empty() || cal.filler.contains(word) || cal.zones.contains_key(word) {
             continue;
         }
         leftover += word.chars().count();
