@@ -666,11 +666,8 @@ fn pack_at(text: &[u8], start: usize, len: usize, set: u64) -> Option<u64> {
             u64::from_le_bytes(padded)
         }
     };
-    let keep = if len == 8 {
-        !0
-    } else {
-        (1u64 << (8 * len)) - 1
-    };
+    // The low `len` bytes (a word is never empty: `len` is 1 to 8).
+    let keep = u64::MAX >> (64 - 8 * len);
     Some((v | set) & keep)
 }
 
