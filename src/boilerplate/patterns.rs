@@ -371,7 +371,10 @@ fn first_pair(text: &[u8]) -> usize {
 }
 
 /// One anchored automaton over the literal prefixes (`None` for none): a walk from the line's
-/// first byte that stops as soon as no prefix can match any more.
+/// first byte that stops as soon as no prefix can match any more. A contiguous NFA rather than a
+/// DFA: building the DFA of 541 prefixes cost about 20M instructions in every process (a third
+/// of a small run), while the walk, a few bytes on the lines that pass the two-byte test, costs
+/// about the same either way.
 fn prefix_automaton(prefixes: &[(String, String, Kind)]) -> Result<Option<AhoCorasick>, String> {
     if prefixes.is_empty() {
         return Ok(None);
@@ -379,7 +382,7 @@ fn prefix_automaton(prefixes: &[(String, String, Kind)]) -> Result<Option<AhoCor
     AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostFirst)
         .start_kind(StartKind::Anchored)
-        .kind(Some(AhoCorasickKind::DFA))
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
         .build(prefixes.iter().map(|p| &p.0))
         .map(Some)
         .map_err(|e| format!("cannot combine phrases: {e}"))
