@@ -47,3 +47,27 @@ pub use config::Config;
 pub use error::{FileIssue, IssueKind};
 pub use pipeline::{Event, Summary, ingest, process_bytes, process_file};
 pub use record::Story;
+
+/// Helpers for the tests of several modules.
+#[cfg(test)]
+pub(crate) mod testing {
+    /// The next value of a xorshift generator: fixed seeds keep the tests that check a fast path
+    /// against a plain one on generated text repeatable.
+    pub(crate) fn xorshift(seed: &mut u64) -> u64 {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        *seed
+    }
+
+    /// A line of 1 to `max_pieces` of `pieces`, chosen by the bits of `seed`, ending in `é` (so
+    /// that it is never all ASCII).
+    pub(crate) fn mixed_line(seed: u64, pieces: &[&str], max_pieces: usize) -> String {
+        let len = 1 + (seed % max_pieces as u64) as usize;
+        let mut line: String = (0..len)
+            .map(|k| pieces[((seed >> (7 * k + 3)) % pieces.len() as u64) as usize])
+            .collect();
+        line.push('é');
+        line
+    }
+}

@@ -797,6 +797,7 @@ pub fn count_words(line: &str, lex: &Lexicon, scratch: &mut WordScratch) -> Word
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{mixed_line, xorshift};
 
     /// For each byte of ASCII text: its lowercase form when it may be part of a word (a letter or
     /// the apostrophe), 0 when it separates words.
@@ -950,6 +951,11 @@ mod tests {
         }
     }
 
+    /// The sample text the vote reads: each part followed by a line break.
+    fn sample_of(parts: &[(usize, &str)]) -> String {
+        parts.iter().map(|(_, p)| format!("{p}\n")).collect()
+    }
+
     /// The vote over a sample holding non-ASCII text as it was written before such lines were
     /// rewritten for the ASCII scan: the joined sample split at every character that is not a
     /// letter, each piece lowercased a character at a time.
@@ -989,14 +995,9 @@ mod tests {
                 })
                 .collect();
             let parts: Vec<(usize, &str)> = parts.iter().map(String::as_str).enumerate().collect();
-            let mut sample = String::new();
-            for (_, p) in &parts {
-                sample.push_str(p);
-                sample.push('\n');
-            }
             assert_eq!(
                 vote(&parts, &mut Vec::new()),
-                vote_by_chars(&sample),
+                vote_by_chars(&sample_of(&parts)),
                 "{parts:?}"
             );
         }
@@ -1010,14 +1011,9 @@ mod tests {
                 .map(|k| random_text(&mut seed, (n * 7 + k * 31) % 260))
                 .collect();
             let parts: Vec<(usize, &str)> = parts.iter().map(String::as_str).enumerate().collect();
-            let mut sample = String::new();
-            for (_, p) in &parts {
-                sample.push_str(p);
-                sample.push('\n');
-            }
             assert_eq!(
                 vote(&parts, &mut Vec::new()),
-                vote_bytewise(sample.as_bytes()),
+                vote_bytewise(sample_of(&parts).as_bytes()),
                 "{parts:?}"
             );
         }
@@ -1152,14 +1148,7 @@ mod tests {
             &FALLBACK,
         ] {
             for _ in 0..4000 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                let len = 1 + (seed % 7) as usize;
-                let mut line: String = (0..len)
-                    .map(|k| pieces[((seed >> (7 * k + 3)) % pieces.len() as u64) as usize])
-                    .collect();
-                line.push('é');
+                let line = mixed_line(xorshift(&mut seed), &pieces, 7);
                 assert_eq!(
                     count_words(&line, lex, &mut scratch),
                     count_by_chars(&line, lex),

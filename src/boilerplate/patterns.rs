@@ -835,6 +835,7 @@ fn strip_trailing(norm: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{mixed_line, xorshift};
 
     fn family(rules: &Rules, line: &str) -> Option<String> {
         let mut norm = String::new();
@@ -1021,14 +1022,7 @@ mod tests {
         let mut out = String::new();
         let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
         for _ in 0..5000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let len = 1 + (seed % 5) as usize;
-            let mut line: String = (0..len)
-                .map(|k| pieces[((seed >> (8 * k + 3)) % pieces.len() as u64) as usize])
-                .collect();
-            line.push('é');
+            let line = mixed_line(xorshift(&mut seed), &pieces, 5);
             normalise(&line, &mut out);
             assert_eq!(out, normalise_by_chars(&line), "{line:?}");
         }
