@@ -500,6 +500,11 @@ fn need_of(pattern: &str) -> Need {
     })
 }
 
+/// Bytes of a `Contains` literal kept for the search: enough to be rare in prose, few enough that
+/// the variants of one word fall together and the search takes its faster form (at most 32
+/// literals).
+const INNER_NEED_BYTES: usize = 5;
+
 /// `Contains` literals shorter than this are searched alone (see [`RegexGate::short`]).
 const SHORT_NEED_BYTES: usize = 3;
 
@@ -618,7 +623,10 @@ impl RegexGate {
                     }
                 }
                 Need::Contains(lits) => {
-                    for l in lits {
+                    for mut l in lits {
+                        // A shorter literal is found by the same search with fewer variants
+                        // ("foto :", "foto: " and "foto:" are all "foto"): see INNER_NEED_BYTES.
+                        l.truncate(INNER_NEED_BYTES);
                         match inner.iter().position(|(have, _)| *have == l) {
                             Some(i) => inner[i].1 |= 1 << k,
                             None => inner.push((l, 1u128 << k)),
