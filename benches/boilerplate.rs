@@ -19,6 +19,7 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use newsclean::boilerplate::{BoilerplateOptions, classify};
 use newsclean::decode::decode_bytes;
 use newsclean::extract::extract;
+use newsclean::pipeline::lines_of;
 use newsclean::repair::{self, RepairOptions};
 
 fn load() -> (String, Vec<String>) {
@@ -91,7 +92,8 @@ fn main() {
     let cpu_start = cpu_ns();
     for _ in 0..passes {
         for doc in &docs {
-            let lines: Vec<&str> = doc.lines().collect();
+            // split as the pipeline splits an article
+            let lines = lines_of(doc);
             let verdicts = classify(&lines, &opts, None);
             let found = extract(&lines, &verdicts);
             kept += verdicts.iter().filter(|v| v.keep).count() + found.used.len();

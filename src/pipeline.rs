@@ -386,7 +386,7 @@ impl Repaired {
 
 /// The lines of `text` as `str::lines` gives them (a `\r` before a `\n` dropped), found with
 /// `memchr`: faster on the short lines of an article than the standard library's search.
-fn lines_of(text: &str) -> Vec<&str> {
+pub fn lines_of(text: &str) -> Vec<&str> {
     let mut lines = Vec::new();
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
