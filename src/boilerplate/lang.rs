@@ -159,6 +159,33 @@ impl WordTable {
             i = (i + 1) & mask;
         }
     }
+
+    /// The bits of the word `text[start..end]` found by the word scan ([`scan_line`]). ASCII
+    /// text is lowercased on the way (a word of more than [`MAX_LOOKUP_BYTES`] is in no list);
+    /// text rewritten by [`rewrite_for_scan`] is lowercase already, and may hold bytes the case
+    /// bit would change. Always inlined: it is the inner step of both word scans.
+    #[inline(always)]
+    fn get_scanned(
+        &self,
+        text: &[u8],
+        start: usize,
+        end: usize,
+        ascii: bool,
+        lower: &mut [u8; MAX_LOOKUP_BYTES],
+    ) -> u16 {
+        let len = end - start;
+        if !ascii {
+            return match pack_at(text, start, len, 0) {
+                Some(key) => self.get_packed(key),
+                None => self.get(&text[start..end]),
+            };
+        }
+        match pack_lower(text, start, len) {
+            Some(key) => self.get_packed(key),
+            None if len <= MAX_LOOKUP_BYTES => self.get(lower_into(&text[start..end], lower)),
+            None => 0,
+        }
+    }
 }
 
 /// Size of [`WordTable`]'s filter, as a power of two (2^15 bits = 4 KiB).
@@ -424,15 +451,7 @@ fn vote(parts: &[(usize, &str)], tallies: &mut Vec<LineTally>) -> Option<usize> 
     // Non-letter bytes the vote may still pass.
     let mut remaining = VOTE_PIECES;
     for &(index, part) in parts {
-        let ascii = part.is_ascii();
-        let bytes = if ascii {
-            masks.fill(part.as_bytes());
-            part.as_bytes()
-        } else {
-            rewrite_for_scan(part, &mut rewritten);
-            masks.fill_high_letters(&rewritten);
-            &rewritten[..]
-        };
+        let (bytes, ascii) = scan_line(part, &mut masks, &mut rewritten);
         let non_letters = bytes.len() - masks.letter_count();
         // The vote ends inside this line at its `remaining`-th non-letter, or at its line break.
         let whole = non_letters < remaining;
@@ -453,22 +472,7 @@ fn vote(parts: &[(usize, &str)], tallies: &mut Vec<LineTally>) -> Option<usize> 
             && start < end
         {
             let stop = masks.next_non_letter(start);
-            let len = stop - start;
-            let bits = if !ascii {
-                // already lowercase, and may hold bytes the case bit would change
-                match pack_at(bytes, start, len, 0) {
-                    Some(key) => votes.get_packed(key),
-                    None => votes.get(&bytes[start..stop]),
-                }
-            } else {
-                match pack_lower(bytes, start, len) {
-                    Some(key) => votes.get_packed(key),
-                    None if len <= MAX_LOOKUP_BYTES => {
-                        votes.get(lower_into(&bytes[start..stop], &mut lower))
-                    }
-                    None => 0,
-                }
-            };
+            let bits = votes.get_scanned(bytes, start, stop, ascii, &mut lower);
             tally.words += 1;
             tally.stop += SPREAD[usize::from(bits & 0xff)];
             tally.address += SPREAD[usize::from(bits >> 8)];
@@ -683,31 +687,6 @@ fn lower_into<'a>(word: &[u8], out: &'a mut [u8; MAX_LOOKUP_BYTES]) -> &'a [u8] 
 /// Longest word looked up in the word lists; longer ones are counted as words only.
 const MAX_LOOKUP_BYTES: usize = 32;
 
-/// [`count_words`] for ASCII text: words found with [`AsciiMasks`] (a word starts at a letter
-/// and runs on over letters and apostrophes); a word of up to 8 bytes is packed for the lookup in
-/// a few operations, a longer one lowercased into a buffer on the stack.
-fn count_ascii_words(line: &[u8], lex: &Lexicon, masks: &mut AsciiMasks) -> WordCounts {
-    masks.fill(line);
-    let mut counts = WordCounts::default();
-    let mut lower = [0u8; MAX_LOOKUP_BYTES];
-    let mut pos = 0;
-    while let Some(start) = masks.next_letter(pos) {
-        let end = masks.word_end(start);
-        let len = end - start;
-        counts.words += 1;
-        let bits = match pack_lower(line, start, len) {
-            Some(key) => lex.words.get_packed(key),
-            None if len <= MAX_LOOKUP_BYTES => {
-                lex.words.get(lower_into(&line[start..end], &mut lower))
-            }
-            None => 0,
-        };
-        counts.add(bits);
-        pos = end;
-    }
-    counts
-}
-
 /// Counts of one line's words.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WordCounts {
@@ -772,26 +751,35 @@ pub struct WordScratch {
 /// letter included, looked up lowercased with `'` for `’`. Text that is not all ASCII is read
 /// through [`rewrite_for_scan`].
 pub fn count_words(line: &str, lex: &Lexicon, scratch: &mut WordScratch) -> WordCounts {
-    if line.is_ascii() {
-        return count_ascii_words(line.as_bytes(), lex, &mut scratch.masks);
-    }
-    let lowered = &mut scratch.lowered;
-    rewrite_for_scan(line, lowered);
-    let masks = &mut scratch.masks;
-    masks.fill_high_letters(lowered);
+    let (text, ascii) = scan_line(line, &mut scratch.masks, &mut scratch.lowered);
+    let masks = &scratch.masks;
     let mut counts = WordCounts::default();
+    let mut lower = [0u8; MAX_LOOKUP_BYTES];
     let mut pos = 0;
     while let Some(start) = masks.next_letter(pos) {
         let end = masks.word_end(start);
         counts.words += 1;
-        // already lowercase, and may hold bytes the case bit would change
-        counts.add(match pack_at(lowered, start, end - start, 0) {
-            Some(key) => lex.words.get_packed(key),
-            None => lex.words.get(&lowered[start..end]),
-        });
+        counts.add(lex.words.get_scanned(text, start, end, ascii, &mut lower));
         pos = end;
     }
     counts
+}
+
+/// The text the word scan reads for `line`, with `masks` filled for it, and whether it is the
+/// line itself (all ASCII) rather than its rewrite ([`rewrite_for_scan`], into `rewritten`).
+/// Words start at a letter and run on over letters and apostrophes ([`AsciiMasks`]).
+fn scan_line<'a>(
+    line: &'a str,
+    masks: &mut AsciiMasks,
+    rewritten: &'a mut Vec<u8>,
+) -> (&'a [u8], bool) {
+    if line.is_ascii() {
+        masks.fill(line.as_bytes());
+        return (line.as_bytes(), true);
+    }
+    rewrite_for_scan(line, rewritten);
+    masks.fill_high_letters(rewritten);
+    (rewritten, false)
 }
 
 #[cfg(test)]
@@ -937,13 +925,13 @@ mod tests {
     #[test]
     fn mask_word_count_matches_the_bytewise_count() {
         let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut masks = AsciiMasks::default();
+        let mut scratch = WordScratch::default();
         for code in ["en", "de", "fr"] {
             let lex = build(code, &[code]);
             for n in 0..1500 {
                 let text = random_text(&mut seed, n % 300);
                 assert_eq!(
-                    count_ascii_words(text.as_bytes(), &lex, &mut masks),
+                    count_words(&text, &lex, &mut scratch),
                     count_bytewise(text.as_bytes(), &lex),
                     "{text:?}"
                 );
@@ -1188,7 +1176,7 @@ mod tests {
         // "themselves" (10 letters) and "THE" are English stopwords; the 40-letter word is
         // counted as a word but never looked up; a leading apostrophe is not part of a word.
         let line = "Themselves THE 'twas xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx ok";
-        let c = count_ascii_words(line.as_bytes(), lex, &mut AsciiMasks::default());
+        let c = count_words(line, lex, &mut WordScratch::default());
         assert_eq!(c.words, 5);
         assert!(lex.is_stop("themselves") && lex.is_stop("the"));
         assert_eq!(
