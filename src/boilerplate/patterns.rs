@@ -14,9 +14,9 @@
 //! is read once from its syntax tree with `regex-syntax` (or, for a rule starting `^\d+`, the
 //! bytes its match can start with); a line is tested for all of these at once (first and last
 //! byte, one literal search, `memchr` for one- and two-byte literals), and only the rules whose
-//! need it meets are run, in the library's order. (Run together as one combined regex, a menu rule such as
-//! `^[^|]+\|...` kept the automaton alive to the end of every line.) It never allocates per line
-//! beyond the caller's reused buffer.
+//! need it meets are run, in the library's order. (Run together as one combined regex, a menu
+//! rule such as `^[^|]+\|...` kept the automaton alive to the end of every line.) It never
+//! allocates per line beyond the caller's reused buffer.
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
@@ -762,19 +762,20 @@ pub fn normalise(line: &str, out: &mut String) {
         if !run.is_empty() {
             let bytes = run.as_bytes();
             if plain_spacing(bytes) {
-                let inner = run.strip_prefix(' ').unwrap_or(run);
-                if inner.len() < run.len() {
+                // at most one space at either end, single spaces inside
+                let (lead, body) = run.strip_prefix(' ').map_or((false, run), |b| (true, b));
+                let (body, trail) = body.strip_suffix(' ').map_or((body, false), |b| (b, true));
+                if lead {
                     space = !out.is_empty();
                 }
-                let inner = inner.strip_suffix(' ').unwrap_or(inner);
-                if !inner.is_empty() {
+                if !body.is_empty() {
                     if space {
                         out.push(' ');
                     }
-                    out.push_str(inner);
+                    out.push_str(body);
                     space = false;
                 }
-                if bytes.len() > 1 && bytes[bytes.len() - 1] == b' ' {
+                if trail {
                     space = !out.is_empty();
                 }
             } else {
