@@ -17,7 +17,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::FastSet;
-use crate::boilerplate::lang::{HIGH, ONES, gather};
+use crate::boilerplate::lang::gather;
 
 const DATA: &str = include_str!("dates.txt");
 
@@ -226,11 +226,7 @@ struct DigitShapes {
 
 /// Bit i set when byte i of the eight (little-endian) is an ASCII digit.
 fn digit_bits(v: u64) -> u64 {
-    // Without its top bit a byte is at most 0x7f, so neither sum carries into the next byte:
-    // the top bit of t + 0x50 is set from 0x30 on, that of t + 0x46 from 0x3a on. Bytes with
-    // the top bit set (non-ASCII) are never digits.
-    let t = v & !HIGH;
-    gather((t + ONES * 0x50) & !(t + ONES * 0x46) & !v & HIGH)
+    gather(crate::ascii::digit_bytes(v))
 }
 
 /// Digit bits of up to 256 bytes, bit i of word i / 64 for byte i.

@@ -367,11 +367,7 @@ mod tests {
             for name in names {
                 for gap in [" ", "  ", "\t", "\u{a0}"] {
                     let line = format!("{label}{gap}{name}");
-                    let want = if line.len() > 120 {
-                        None
-                    } else {
-                        capturing.captures(&line).map(|c| c[1].trim().to_string())
-                    };
+                    let want = capturing.captures(&line).map(|c| c[1].trim().to_string());
                     let got = BYLINE
                         .is_match(&line)
                         .then(|| BYLINE_LABEL.find(&line).map(|m| line[m.end()..].trim()))
