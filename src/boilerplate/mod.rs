@@ -156,11 +156,11 @@ pub fn classify(
             && norm.chars().any(char::is_alphabetic)
         {
             let n = counts.stories(xxhash_rust::xxh3::xxh3_64(norm.as_bytes()));
-            // A sentence (four words or more: three spaces in a normalised line) or a line with
-            // figures ("Terms were not disclosed.", "Pay March 31") recurs in wire copy as
-            // content; it must recur in one story in 200 to be chrome.
-            let sentence_or_figures = li.digits
-                || (li.ends_sentence && memchr::memchr_iter(b' ', norm.as_bytes()).count() >= 3);
+            // A sentence (four words or more) or a line with figures ("Terms were not
+            // disclosed.", "Pay March 31") recurs in wire copy as content; it must recur in one
+            // story in 200 to be chrome.
+            let sentence_or_figures =
+                li.digits || (li.ends_sentence && patterns::word_count(&norm) >= 4);
             let needed = if sentence_or_figures {
                 opts.repeat_min_stories.max(counts.articles() / 200)
             } else {

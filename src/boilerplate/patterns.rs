@@ -824,6 +824,11 @@ fn plain_spacing(bytes: &[u8]) -> bool {
     !(control | double)
 }
 
+/// Words of a line passed through [`normalise`]: one more than its spaces.
+pub fn word_count(norm: &str) -> usize {
+    memchr::memchr_iter(b' ', norm.as_bytes()).count() + 1
+}
+
 fn normalise_owned(line: &str) -> String {
     let mut out = String::new();
     normalise(line, &mut out);

@@ -22,7 +22,7 @@
 
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
-use super::patterns::normalise;
+use super::patterns::{normalise, word_count};
 
 const ROW_BITS: u32 = 21;
 const SEEN_BITS: u32 = 27;
@@ -84,12 +84,11 @@ pub fn article_keys(lines: &[&str]) -> ArticleKeys {
             continue;
         };
         keys.push(key);
-        // Words of a normalised line: one more than its spaces (counted without a search, and
-        // only for a key that would be kept: most are not among the smallest).
+        // Words are counted only for a key that would be kept (most are not among the smallest).
         if !smallest.contains(&key)
             && let Some(max) = smallest.iter_mut().max()
             && key < *max
-            && buf.bytes().filter(|&b| b == b' ').count() + 1 >= KEY_LINE_WORDS
+            && word_count(&buf) >= KEY_LINE_WORDS
         {
             *max = key;
         }
