@@ -82,10 +82,10 @@ pub struct Rules {
     prefix_any: Option<AhoCorasick>,
     contains: Vec<(String, String)>,
     contains_any: Option<Regex>,
-    /// Words that cover every `contains` phrase ([`anchor_words`]), as one regex: a line holding
+    /// Words that cover every `contains` phrase ([`anchor_words`]), searched at once: a line holding
     /// none of them cannot hold a phrase. Short words that start many phrases ("to your inbox",
     /// "by using") would make the phrase search stop at almost every word of prose.
-    contains_anchors: Option<Regex>,
+    contains_anchors: Option<Literals>,
     regexes: Vec<(Regex, String)>,
     /// What a line must hold for each regex rule to have a chance (read from its syntax).
     regex_gate: RegexGate,
@@ -198,7 +198,7 @@ impl Rules {
         let line_max = lines.keys().map(String::len).max().unwrap_or(0);
         let contains_any = literal_alternation(contains.iter().map(|c| c.0.as_str()))?;
         let phrases: Vec<&str> = contains.iter().map(|c| c.0.as_str()).collect();
-        let contains_anchors = literal_alternation(anchor_words(&phrases).into_iter())?;
+        let contains_anchors = Literals::new(&anchor_words(&phrases), MatchKind::LeftmostFirst)?;
         Ok(Rules {
             lines,
             line_max,
@@ -235,7 +235,7 @@ impl Rules {
             && self
                 .contains_anchors
                 .as_ref()
-                .is_some_and(|re| re.is_match(norm))
+                .is_some_and(|anchors| anchors.find_from(norm, 0).is_some())
             && let Some(re) = &self.contains_any
             && let Some(m) = re.find(norm)
             && let Some((_, family)) = self.contains.iter().find(|c| c.0 == m.as_str())
@@ -311,6 +311,55 @@ fn literal_alternation<'a>(
     Regex::new(&format!("(?:{})", alts.join("|")))
         .map(Some)
         .map_err(|e| format!("cannot combine phrases: {e}"))
+}
+
+/// A search for any of a few dozen literals. The packed (SIMD) searcher is called directly
+/// where the CPU has one: through `regex` or a whole `AhoCorasick` automaton, each short line
+/// paid more for setting the search up than for the search itself. Elsewhere, or with more
+/// literals than the packed searcher takes (a long `--rules` file), an automaton.
+#[derive(Debug)]
+enum Literals {
+    Packed(aho_corasick::packed::Searcher),
+    Automaton(AhoCorasick),
+}
+
+impl Literals {
+    /// `None` for no literals. `kind` is leftmost-first or leftmost-longest.
+    fn new<P: AsRef<[u8]>>(literals: &[P], kind: MatchKind) -> Result<Option<Literals>, String> {
+        if literals.is_empty() {
+            return Ok(None);
+        }
+        let packed_kind = match kind {
+            MatchKind::LeftmostLongest => aho_corasick::packed::MatchKind::LeftmostLongest,
+            _ => aho_corasick::packed::MatchKind::LeftmostFirst,
+        };
+        let packed = aho_corasick::packed::Config::new()
+            .match_kind(packed_kind)
+            .builder()
+            .extend(literals)
+            .build();
+        if let Some(searcher) = packed {
+            return Ok(Some(Literals::Packed(searcher)));
+        }
+        AhoCorasick::builder()
+            .match_kind(kind)
+            .build(literals)
+            .map(|ac| Some(Literals::Automaton(ac)))
+            .map_err(|e| format!("cannot combine literals: {e}"))
+    }
+
+    /// The first match that starts at or after `from`: (literal index, start).
+    #[inline]
+    fn find_from(&self, text: &str, from: usize) -> Option<(usize, usize)> {
+        match self {
+            Literals::Packed(s) => s
+                .find_in(text, aho_corasick::Span::from(from..text.len()))
+                .map(|m| (m.pattern().as_usize(), m.start())),
+            Literals::Automaton(ac) => ac
+                .find(Input::new(text).range(from..))
+                .map(|m| (m.pattern().as_usize(), m.start())),
+        }
+    }
 }
 
 /// Few words such that every phrase holds one of them: a line holding a phrase holds its word,
@@ -583,7 +632,7 @@ struct RegexGate {
     /// make the search's prefilter test a byte or two, and stop at almost every word.
     short: Vec<(Vec<u8>, usize, u128)>,
     /// The other `Contains` literals, each once, searched leftmost-longest.
-    inner: Option<AhoCorasick>,
+    inner: Option<Literals>,
     /// For pattern i of `inner`: the rules of every literal that is a prefix of it (itself
     /// included): they all match where it matches.
     inner_rules: Vec<u128>,
@@ -661,12 +710,8 @@ impl RegexGate {
                         .fold(0, |acc, (_, rules)| acc | rules)
                 })
                 .collect();
-            gate.inner = Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build(inner.iter().map(|(lit, _)| lit))
-                    .map_err(|e| format!("cannot combine regex literals: {e}"))?,
-            );
+            let lits: Vec<&Vec<u8>> = inner.iter().map(|(lit, _)| lit).collect();
+            gate.inner = Literals::new(&lits, MatchKind::LeftmostLongest)?;
         }
         Ok(gate)
     }
@@ -702,11 +747,11 @@ impl RegexGate {
         }
         // Every start of an inner literal: the longest literal found there names, through
         // `inner_rules`, every literal that starts there too; the next search starts one byte on.
-        if let Some(ac) = &self.inner {
+        if let Some(inner) = &self.inner {
             let mut from = 0;
-            while let Some(m) = ac.find(Input::new(norm).range(from..)) {
-                possible |= self.inner_rules[m.pattern().as_usize()];
-                from = m.start() + 1;
+            while let Some((k, start)) = inner.find_from(norm, from) {
+                possible |= self.inner_rules[k];
+                from = start + 1;
             }
         }
         while possible != 0 {
@@ -1073,6 +1118,64 @@ mod tests {
         assert!(!set[usize::from(b'a')] && !set[usize::from(b' ')]);
         assert_eq!(need_of(r"\d+"), Need::Nothing);
         assert_eq!(need_of(r"(unclosed"), Need::Nothing);
+    }
+
+    #[test]
+    fn packed_and_automaton_literal_searches_agree() {
+        let words = [
+            "cookie",
+            "newsletter",
+            "abonn",
+            "teilen",
+            "foto",
+            "©",
+            "reuter",
+            "ad",
+        ];
+        let pieces = [
+            "we use cookies ",
+            "sign up for our newsletter",
+            "abonnieren sie",
+            "share ",
+            "foto: dpa",
+            "© 2024",
+            "reuters",
+            "the council said ",
+            "ads",
+            "a",
+            " ",
+            "é",
+            "’",
+        ];
+        for kind in [MatchKind::LeftmostFirst, MatchKind::LeftmostLongest] {
+            let searched = Literals::new(&words, kind).expect("valid").expect("some");
+            if !matches!(searched, Literals::Packed(_)) {
+                // No SIMD searcher on this machine: both would be the automaton.
+                return;
+            }
+            let automaton = Literals::Automaton(
+                AhoCorasick::builder()
+                    .match_kind(kind)
+                    .build(words)
+                    .expect("valid"),
+            );
+            let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+            for _ in 0..2000 {
+                let line =
+                    crate::testing::mixed_line(crate::testing::xorshift(&mut seed), &pieces, 12);
+                // Every start, as the regex gate walks a line.
+                let mut from = 0;
+                loop {
+                    let (a, b) = (
+                        searched.find_from(&line, from),
+                        automaton.find_from(&line, from),
+                    );
+                    assert_eq!(a, b, "{line:?} from {from}");
+                    let Some((_, start)) = a else { break };
+                    from = start + 1;
+                }
+            }
+        }
     }
 
     #[test]
