@@ -75,11 +75,11 @@ struct WordTable {
     /// One bit per hash of every packed word ([`FILTER_BITS`] bits, a few KiB that stay in the
     /// first-level cache): most words of a text are not in the table, and this rejects most of
     /// them without touching the larger table.
-    filter: Vec<u64>,
+    filter: Box<[u64; FILTER_WORDS]>,
     long: HashMap<&'static [u8], u16, WordHash>,
     /// One bit per hash of the length and first eight bytes of every word in `long`: most long
     /// words of a text are in no list, and this rejects them without hashing the whole word.
-    long_filter: Vec<u64>,
+    long_filter: Box<[u64; FILTER_WORDS]>,
 }
 
 impl WordTable {
@@ -98,8 +98,8 @@ impl WordTable {
             keys: vec![0; size],
             bits: vec![0; size],
             shift: 64 - size.trailing_zeros(),
-            filter: vec![0; 1 << (FILTER_BITS - 6)],
-            long_filter: vec![0; 1 << (FILTER_BITS - 6)],
+            filter: Box::new([0; FILTER_WORDS]),
+            long_filter: Box::new([0; FILTER_WORDS]),
             long,
         };
         for word in table.long.keys() {
@@ -160,10 +160,11 @@ impl WordTable {
         }
     }
 
-    /// The bits of the word `text[start..end]` found by the word scan ([`scan_line`]). ASCII
-    /// text is lowercased on the way (a word of more than [`MAX_LOOKUP_BYTES`] is in no list);
-    /// text rewritten by [`rewrite_for_scan`] is lowercase already, and may hold bytes the case
-    /// bit would change. Always inlined: it is the inner step of both word scans.
+    /// The bits of the word `text[start..end]` found by the word scan ([`WordMasks::fill`]),
+    /// looked up lowercased: ASCII by setting the case bit (a word of more than
+    /// [`MAX_LOOKUP_BYTES`] is in no list), a word with other characters through
+    /// [`lower_word`]. `ascii` says the whole text is ASCII. Always inlined: it is the inner step
+    /// of both word scans.
     #[inline(always)]
     fn get_scanned(
         &self,
@@ -171,25 +172,32 @@ impl WordTable {
         start: usize,
         end: usize,
         ascii: bool,
-        lower: &mut [u8; MAX_LOOKUP_BYTES],
+        lower: &mut Lowered,
     ) -> u16 {
         let len = end - start;
-        if !ascii {
-            return match pack_at(text, start, len, 0) {
-                Some(key) => self.get_packed(key),
-                None => self.get(&text[start..end]),
-            };
+        if len <= 8 {
+            let (v, keep) = load_word(text, start, len);
+            if !ascii && v & HIGH != 0 {
+                return self.get(lower.word(&text[start..end]));
+            }
+            // Letters lowercased by setting bit 5, which the apostrophe has already.
+            return self.get_packed(v | ((ONES * 0x20) & keep));
         }
-        match pack_lower(text, start, len) {
-            Some(key) => self.get_packed(key),
-            None if len <= MAX_LOOKUP_BYTES => self.get(lower_into(&text[start..end], lower)),
-            None => 0,
+        if !ascii && !text[start..end].is_ascii() {
+            return self.get(lower.word(&text[start..end]));
+        }
+        if len <= MAX_LOOKUP_BYTES {
+            self.get(lower.ascii(&text[start..end]))
+        } else {
+            0
         }
     }
 }
 
 /// Size of [`WordTable`]'s filter, as a power of two (2^15 bits = 4 KiB).
 const FILTER_BITS: u32 = 15;
+/// The filter in `u64`s (a fixed size, so a filter bit needs no bounds check).
+const FILTER_WORDS: usize = 1 << (FILTER_BITS - 6);
 
 /// The filter bit of a packed word (a hash apart from the table's own).
 fn filter_bit(key: u64) -> usize {
@@ -298,7 +306,7 @@ pub fn fallback_lexicon() -> &'static Lexicon {
 
 /// The lexicon for the language the article's lines are written in.
 pub fn lexicon_for(lines: &[&str]) -> &'static Lexicon {
-    detect(lines).lexicon
+    detect(lines, &mut WordScratch::default()).lexicon
 }
 
 /// What the vote counted in one line it read whole: its words (runs of letters) and, in byte
@@ -342,7 +350,7 @@ impl Detection {
 }
 
 /// The language of the article's lines, with what the vote counted on the way.
-pub fn detect(lines: &[&str]) -> Detection {
+pub fn detect(lines: &[&str], scratch: &mut WordScratch) -> Detection {
     // The sample: the article's longer lines (trimmed, each followed by a line break) until it
     // holds SAMPLE_BYTES; when that gives under 150 bytes, every line again from the top. Kept as
     // a list of the lines it is made of (with their index); the text itself is only written out
@@ -376,7 +384,7 @@ pub fn detect(lines: &[&str]) -> Detection {
         sample
     };
     let mut tallies = Vec::new();
-    let voted = vote(&parts, &mut tallies);
+    let voted = vote(&parts, &mut tallies, scratch);
     let index = voted.or_else(|| {
         let lang = whatlang::detect(&joined())?.lang();
         CODES.iter().position(|(l, _)| *l == lang)
@@ -437,22 +445,28 @@ const VOTE_PIECES: usize = 150;
 
 /// The vote over the sample's lines (each followed by a line break, as in the sample text):
 /// pieces split at every character that is not a letter, the first [`VOTE_PIECES`] looked at
-/// (empty ones included), each word looked up lowercased. Words are found with [`AsciiMasks`] a
-/// word at a time; piece k of the split ends at the k-th non-letter byte, so the vote stops at
-/// the 150th. A line that is not all ASCII is read through [`rewrite_for_scan`] (one byte per
-/// character that is not a letter, so the pieces are the same). What it counted in a line it
-/// read whole goes to `tallies`.
-fn vote(parts: &[(usize, &str)], tallies: &mut Vec<LineTally>) -> Option<usize> {
+/// (empty ones included), each word looked up lowercased. Words are found with [`WordMasks`] a
+/// word at a time; piece k of the split ends at the k-th character that is not a letter, so the
+/// vote stops at the 150th. What it counted in a line it read whole goes to `tallies`.
+fn vote(
+    parts: &[(usize, &str)],
+    tallies: &mut Vec<LineTally>,
+    scratch: &mut WordScratch,
+) -> Option<usize> {
     let votes: &WordTable = &VOTES;
     let mut lanes = 0u64;
-    let mut masks = AsciiMasks::default();
-    let mut lower = [0u8; MAX_LOOKUP_BYTES];
-    let mut rewritten = Vec::new();
-    // Non-letter bytes the vote may still pass.
+    let WordScratch {
+        masks,
+        lower,
+        starts,
+        ends,
+    } = scratch;
+    // Non-letter characters the vote may still pass.
     let mut remaining = VOTE_PIECES;
     for &(index, part) in parts {
-        let (bytes, ascii) = scan_line(part, &mut masks, &mut rewritten);
-        let non_letters = bytes.len() - masks.letter_count();
+        let bytes = part.as_bytes();
+        let ascii = masks.fill(part);
+        let non_letters = masks.non_letters(bytes.len());
         // The vote ends inside this line at its `remaining`-th non-letter, or at its line break.
         let whole = non_letters < remaining;
         let end = if whole {
@@ -467,16 +481,16 @@ fn vote(parts: &[(usize, &str)], tallies: &mut Vec<LineTally>) -> Option<usize> 
             stop: 0,
             address: 0,
         };
-        let mut pos = 0;
-        while let Some(start) = masks.next_letter(pos)
-            && start < end
-        {
-            let stop = masks.next_non_letter(start);
-            let bits = votes.get_scanned(bytes, start, stop, ascii, &mut lower);
+        runs_into(&masks.letters, &masks.letters, starts, ends);
+        for (&start, &stop) in starts.iter().zip(ends.iter()) {
+            let (start, stop) = (start as usize, stop as usize);
+            if start >= end {
+                break;
+            }
+            let bits = votes.get_scanned(bytes, start, stop, ascii, lower);
             tally.words += 1;
             tally.stop += SPREAD[usize::from(bits & 0xff)];
             tally.address += SPREAD[usize::from(bits >> 8)];
-            pos = stop;
         }
         lanes += tally.stop;
         if whole {
@@ -503,14 +517,19 @@ fn winner(lanes: u64) -> Option<usize> {
     (best >= 4 && best * 4 >= second * 5).then_some(order[0])
 }
 
-/// Bit masks of an ASCII text, one bit a byte, 64 bytes to a `u64`: which bytes are letters and
-/// which may continue a word (letters and the apostrophe). A zero word always follows the last,
-/// so a search for a byte outside a word always ends. Finding words by masks costs a few
-/// operations a byte and a few a word, against a table lookup and a branch a byte.
+/// Bit masks of a line, one bit a byte, 64 bytes to a `u64`: which bytes belong to letters
+/// (`char::is_alphabetic`), which may continue a word (letters and apostrophes, `'` and `’`),
+/// and which are the second or later byte of a character that is not a letter (so such a
+/// character counts once where the vote counts characters). A zero word always follows the last
+/// of `letters` and `word`, so a search for a byte outside a word always ends. Finding words by
+/// masks costs a few operations a byte and a few a word, against a table lookup and a branch a
+/// byte. ASCII is classified eight bytes at a time; the few other characters of a line (quotes,
+/// accented letters) are then looked at one by one, in place: the line is never rewritten.
 #[derive(Debug, Default)]
-pub struct AsciiMasks {
+pub struct WordMasks {
     letters: Vec<u64>,
     word: Vec<u64>,
+    tail: Vec<u64>,
 }
 
 /// Each byte's top bit, in a `u64` of eight bytes.
@@ -539,20 +558,58 @@ fn classify8(v: u64) -> (u64, u64) {
     (gather(letters), gather(apostrophes))
 }
 
-impl AsciiMasks {
-    /// Computes the masks of `text` (ASCII), replacing the previous ones.
-    pub fn fill(&mut self, text: &[u8]) {
-        self.fill_with(text, classify8);
-    }
+/// [`classify8`] for eight bytes of UTF-8, the bytes from 0x80 on all taken for letters (the
+/// characters that are not are put right afterwards, [`WordMasks::fill`]).
+#[inline]
+fn classify8_high_letters(v: u64) -> (u64, u64) {
+    let high = gather(v & HIGH);
+    let (letters, apostrophes) = classify8(v & !HIGH);
+    (letters | high, apostrophes & !high)
+}
 
-    /// [`AsciiMasks::fill`] for text whose bytes from 0x80 on all belong to letters (see
-    /// [`count_words`]).
-    fn fill_high_letters(&mut self, text: &[u8]) {
-        self.fill_with(text, |v| {
-            let high = gather(v & HIGH);
-            let (letters, apostrophes) = classify8(v & !HIGH);
-            (letters | high, apostrophes & !high)
-        });
+impl WordMasks {
+    /// Computes the masks of `line`, replacing the previous ones; whether it is all ASCII.
+    pub fn fill(&mut self, line: &str) -> bool {
+        let text = line.as_bytes();
+        let ascii = text.is_ascii();
+        // Most lines hold no ASCII apostrophe: their words are their runs of letters, and the
+        // second mask is a copy of the first.
+        let apostrophe = memchr::memchr(b'\'', text).is_some();
+        match (ascii, apostrophe) {
+            (true, true) => self.fill_with(text, classify8),
+            (true, false) => self.fill_with(text, |v| (classify8(v).0, 0)),
+            (false, true) => self.fill_with(text, classify8_high_letters),
+            (false, false) => self.fill_with(text, |v| (classify8_high_letters(v).0, 0)),
+        }
+        self.tail.clear();
+        self.tail.resize(self.letters.len(), 0);
+        if ascii {
+            return true;
+        }
+        // The characters that are not letters: out of `letters`, and out of `word` unless an
+        // apostrophe; their later bytes go to `tail`.
+        let mut pos = 0;
+        while let Some(at) = next_high(text, pos) {
+            let c = line[at..]
+                .chars()
+                .next()
+                .expect("a character starts at a high byte");
+            let len = c.len_utf8();
+            if !is_letter(c) {
+                for b in at..at + len {
+                    let (w, bit) = (b >> 6, 1u64 << (b & 63));
+                    self.letters[w] &= !bit;
+                    if c != '’' {
+                        self.word[w] &= !bit;
+                    }
+                    if b > at {
+                        self.tail[w] |= bit;
+                    }
+                }
+            }
+            pos = at + len;
+        }
+        false
     }
 
     fn fill_with(&mut self, text: &[u8], classify: impl Fn(u64) -> (u64, u64)) {
@@ -572,11 +629,26 @@ impl AsciiMasks {
         }
         let rest = blocks.remainder();
         let (mut letters, mut word) = (0u64, 0u64);
-        for (k, chunk) in rest.chunks(8).enumerate() {
-            // Zero bytes pad the last chunk: they are neither letters nor apostrophes.
-            let mut padded = [0u8; 8];
-            padded[..chunk.len()].copy_from_slice(chunk);
-            let (l, a) = classify(u64::from_le_bytes(padded));
+        let mut chunks = rest.chunks_exact(8);
+        for (k, chunk) in (&mut chunks).enumerate() {
+            let (l, a) = classify(u64::from_le_bytes(chunk.try_into().expect("chunk of 8")));
+            letters |= l << (8 * k);
+            word |= (l | a) << (8 * k);
+        }
+        let last = chunks.remainder();
+        if !last.is_empty() {
+            // The last bytes, zero-padded (zero bytes are neither letters nor apostrophes):
+            // the text's last eight bytes shifted down when it has eight, else built a byte at a
+            // time.
+            let v = match text.len().checked_sub(8) {
+                Some(from) => {
+                    let eight = u64::from_le_bytes(text[from..].try_into().expect("8 bytes"));
+                    eight >> (8 * (8 - last.len()))
+                }
+                None => last.iter().rev().fold(0, |v, &b| v << 8 | u64::from(b)),
+            };
+            let (l, a) = classify(v);
+            let k = rest.len() / 8;
             letters |= l << (8 * k);
             word |= (l | a) << (8 * k);
         }
@@ -586,9 +658,15 @@ impl AsciiMasks {
         self.word.push(word);
     }
 
-    /// Number of letters in the text.
-    fn letter_count(&self) -> usize {
-        self.letters.iter().map(|w| w.count_ones() as usize).sum()
+    /// Number of characters of the line (`len` bytes) that are not letters.
+    fn non_letters(&self, len: usize) -> usize {
+        let counted: usize = self
+            .letters
+            .iter()
+            .zip(&self.tail)
+            .map(|(l, t)| (l | t).count_ones() as usize)
+            .sum();
+        len - counted
     }
 
     /// Position of the first letter at or after `pos`, if any.
@@ -603,23 +681,11 @@ impl AsciiMasks {
         Some(w * 64 + bits.trailing_zeros() as usize)
     }
 
-    /// Position of the first byte at or after `pos` that is not a letter (the text's length
-    /// when there is none; `pos` at most the length).
-    #[inline]
-    fn next_non_letter(&self, pos: usize) -> usize {
-        next_clear(&self.letters, pos)
-    }
-
-    /// Position of the first byte at or after `pos` that cannot continue a word.
-    #[inline]
-    fn word_end(&self, pos: usize) -> usize {
-        next_clear(&self.word, pos)
-    }
-
-    /// Position of the non-letter byte with `n` non-letters before it (one must exist).
+    /// Position of the first byte of the character that is not a letter with `n` such
+    /// characters before it (one must exist).
     fn nth_non_letter(&self, mut n: usize) -> usize {
-        for (w, &bits) in self.letters.iter().enumerate() {
-            let mut others = !bits;
+        for (w, (&bits, &tail)) in self.letters.iter().zip(&self.tail).enumerate() {
+            let mut others = !(bits | tail);
             let count = others.count_ones() as usize;
             if n >= count {
                 n -= count;
@@ -634,34 +700,69 @@ impl AsciiMasks {
     }
 }
 
-/// Position of the first clear bit at or after `pos` (a zero word ends `bits`).
+/// `char::is_alphabetic` for a character that is not ASCII, answered at once for the two blocks
+/// most non-ASCII characters of European news come from: Latin letters with diacritics
+/// (U+00C0..U+024F, letters all but `×` and `÷`) and typographic punctuation (U+2000..U+206F:
+/// quotes, dashes, spaces; no letter). Other characters go to the standard library's tables.
 #[inline]
-fn next_clear(bits: &[u64], pos: usize) -> usize {
-    let mut w = pos >> 6;
-    let mut clear = !bits[w] & (!0u64 << (pos & 63));
-    while clear == 0 {
-        w += 1;
-        clear = !bits[w];
+fn is_letter(c: char) -> bool {
+    match c {
+        '×' | '÷' => false,
+        '\u{c0}'..='\u{24f}' => true,
+        '\u{2000}'..='\u{206f}' => false,
+        _ => c.is_alphabetic(),
     }
-    w * 64 + clear.trailing_zeros() as usize
 }
 
-/// The `len` bytes of ASCII `text` from `start` as one lowercase number (byte i in bits 8i..8i+8,
-/// as [`pack`] does), when `len` is at most 8. Letters are lowercased by setting bit 5, which the
-/// apostrophe has already.
+/// Position of the first byte from 0x80 on at or after `pos` in `text`, eight bytes at a time.
 #[inline]
-fn pack_lower(text: &[u8], start: usize, len: usize) -> Option<u64> {
-    pack_at(text, start, len, ONES * 0x20)
+fn next_high(text: &[u8], mut pos: usize) -> Option<usize> {
+    while let Some(eight) = text.get(pos..pos + 8) {
+        let high = u64::from_le_bytes(eight.try_into().expect("slice of 8")) & HIGH;
+        if high != 0 {
+            return Some(pos + (high.trailing_zeros() / 8) as usize);
+        }
+        pos += 8;
+    }
+    (pos..text.len()).find(|&i| text[i] >= 0x80)
 }
 
-/// The `len` bytes of `text` from `start` as one number, as [`pack`] gives them, with the bits of
-/// `set` set in each (a word of at most 8 bytes; `None` for a longer one). One load of eight
-/// bytes where the text has them.
-#[inline]
-fn pack_at(text: &[u8], start: usize, len: usize, set: u64) -> Option<u64> {
-    if len > 8 {
-        return None;
+/// The runs of set bits of `mask` (bit i for byte i, 64 to a `u64`), in order: where each
+/// starts into `starts`, where each ends (the byte after it) into `ends`, both cleared first.
+/// Read a block at a time from the bits that start and end a run in it, without testing a byte:
+/// this is how the word scans find their words. Whether some run starts at a byte not set in
+/// `lead` (a mask as long as `mask`).
+fn runs_into(mask: &[u64], lead: &[u64], starts: &mut Vec<u32>, ends: &mut Vec<u32>) -> bool {
+    starts.clear();
+    ends.clear();
+    // At most a run every other byte.
+    starts.reserve(mask.len() * 32);
+    ends.reserve(mask.len() * 32);
+    let mut before = 0u64;
+    let mut odd = 0u64;
+    for (w, (&m, &l)) in mask.iter().zip(lead).enumerate() {
+        let after = mask.get(w + 1).map_or(0, |n| n & 1);
+        let mut first = m & !(m << 1 | before >> 63);
+        let mut last = m & !(m >> 1 | after << 63);
+        odd |= first & !l;
+        let base = (w * 64) as u32;
+        while first != 0 {
+            starts.push(base + first.trailing_zeros());
+            first &= first - 1;
+        }
+        while last != 0 {
+            ends.push(base + last.trailing_zeros() + 1);
+            last &= last - 1;
+        }
+        before = m;
     }
+    odd != 0
+}
+
+/// The `len` bytes (1 to 8) of `text` from `start` as one number, as [`pack`] gives them, and
+/// the mask of those bytes. One load of eight bytes where the text has them.
+#[inline]
+fn load_word(text: &[u8], start: usize, len: usize) -> (u64, u64) {
     let v = match text.get(start..start + 8) {
         Some(eight) => u64::from_le_bytes(eight.try_into().expect("slice of 8")),
         None => {
@@ -672,16 +773,53 @@ fn pack_at(text: &[u8], start: usize, len: usize, set: u64) -> Option<u64> {
     };
     // The low `len` bytes (a word is never empty: `len` is 1 to 8).
     let keep = u64::MAX >> (64 - 8 * len);
-    Some((v | set) & keep)
+    (v & keep, keep)
 }
 
-/// `word` (ASCII letters and apostrophes, at most [`MAX_LOOKUP_BYTES`]) lowercased into `out`.
-fn lower_into<'a>(word: &[u8], out: &'a mut [u8; MAX_LOOKUP_BYTES]) -> &'a [u8] {
-    let n = word.len().min(MAX_LOOKUP_BYTES);
-    for (o, &b) in out.iter_mut().zip(&word[..n]) {
-        *o = b.to_ascii_lowercase();
+/// Buffers a word is lowercased into for a lookup.
+#[derive(Debug)]
+struct Lowered {
+    ascii: [u8; MAX_LOOKUP_BYTES],
+    other: Vec<u8>,
+}
+
+impl Default for Lowered {
+    fn default() -> Self {
+        Lowered {
+            ascii: [0; MAX_LOOKUP_BYTES],
+            other: Vec::new(),
+        }
     }
-    &out[..n]
+}
+
+impl Lowered {
+    /// `word` (ASCII letters and apostrophes, at most [`MAX_LOOKUP_BYTES`]) lowercased.
+    fn ascii(&mut self, word: &[u8]) -> &[u8] {
+        let n = word.len().min(MAX_LOOKUP_BYTES);
+        for (o, &b) in self.ascii.iter_mut().zip(&word[..n]) {
+            *o = b.to_ascii_lowercase();
+        }
+        &self.ascii[..n]
+    }
+
+    /// `word` (letters and apostrophes, some not ASCII: whole UTF-8 characters) as the lists
+    /// spell it: each letter lowercased (`char::to_lowercase`), `’` written `'`.
+    #[cold]
+    fn word(&mut self, word: &[u8]) -> &[u8] {
+        let word = std::str::from_utf8(word).expect("a word is whole characters");
+        self.other.clear();
+        for c in word.chars() {
+            if c == '’' {
+                self.other.push(b'\'');
+            } else {
+                for lower in c.to_lowercase() {
+                    self.other
+                        .extend_from_slice(lower.encode_utf8(&mut [0; 4]).as_bytes());
+                }
+            }
+        }
+        &self.other
+    }
 }
 
 /// Longest word looked up in the word lists; longer ones are counted as words only.
@@ -698,93 +836,72 @@ pub struct WordCounts {
     pub address: usize,
 }
 
-impl WordCounts {
-    /// Counts a word's [`Lexicon`] bits (the word itself is counted by the caller).
-    fn add(&mut self, bits: u16) {
-        self.stop += usize::from(bits & STOP != 0);
-        self.address += usize::from(bits & ADDRESS_WORD != 0);
-    }
-}
-
-/// Rewrites text that is not all ASCII so that the ASCII word scan reads it as a walk by
-/// characters would: ASCII copied as it is (a run at a time: such lines are mostly ASCII with a
-/// few quotes or accented letters), `’` as `'`, another letter (`char::is_alphabetic`) as its
-/// lowercase form, any other character as one space; all lowercased. In `out`, every byte from
-/// 0x80 on belongs to a letter ([`AsciiMasks::fill_high_letters`]), and each character that is
-/// not a letter is one byte.
-fn rewrite_for_scan(line: &str, out: &mut Vec<u8>) {
-    out.clear();
-    let mut rest = line;
-    while !rest.is_empty() {
-        let ascii = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
-        out.extend_from_slice(&rest.as_bytes()[..ascii]);
-        let Some(c) = rest[ascii..].chars().next() else {
-            break;
-        };
-        rest = &rest[ascii + c.len_utf8()..];
-        if c == '’' {
-            out.push(b'\'');
-        } else if c.is_alphabetic() {
-            for lower in c.to_lowercase() {
-                out.extend_from_slice(lower.encode_utf8(&mut [0; 4]).as_bytes());
-            }
-        } else {
-            out.push(b' ');
-        }
-    }
-    out.make_ascii_lowercase();
-}
-
 /// Buffers [`count_words`] reuses from line to line.
 #[derive(Debug, Default)]
 pub struct WordScratch {
-    masks: AsciiMasks,
-    lowered: Vec<u8>,
+    masks: WordMasks,
+    lower: Lowered,
+    /// Where the words of the line start, and where they end.
+    starts: Vec<u32>,
+    ends: Vec<u32>,
 }
 
 /// Counts the words of `line`, its stopwords and its words of address.
 ///
 /// A word is a run of letters (`char::is_alphabetic`), apostrophes (`'`, `’`) after its first
-/// letter included, looked up lowercased with `'` for `’`. Text that is not all ASCII is read
-/// through [`rewrite_for_scan`].
+/// letter included, looked up lowercased with `'` for `’`.
 pub fn count_words(line: &str, lex: &Lexicon, scratch: &mut WordScratch) -> WordCounts {
-    let (text, ascii) = scan_line(line, &mut scratch.masks, &mut scratch.lowered);
+    let text = line.as_bytes();
+    let ascii = scratch.masks.fill(line);
     let masks = &scratch.masks;
-    let mut counts = WordCounts::default();
-    let mut lower = [0u8; MAX_LOOKUP_BYTES];
-    let mut pos = 0;
-    while let Some(start) = masks.next_letter(pos) {
-        let end = masks.word_end(start);
-        counts.words += 1;
-        counts.add(lex.words.get_scanned(text, start, end, ascii, &mut lower));
-        pos = end;
+    // The words are listed first, then looked up: two short loops instead of one long one.
+    let (starts, ends) = (&mut scratch.starts, &mut scratch.ends);
+    // A run that starts with apostrophes: its word starts at its first letter, if any.
+    if runs_into(&masks.word, &masks.letters, starts, ends) {
+        let mut kept = 0;
+        for k in 0..starts.len() {
+            let (run, end) = (starts[k] as usize, ends[k] as usize);
+            if let Some(letter) = masks.next_letter(run)
+                && letter < end
+            {
+                starts[kept] = letter as u32;
+                ends[kept] = end as u32;
+                kept += 1;
+            }
+        }
+        starts.truncate(kept);
+        ends.truncate(kept);
     }
-    counts
-}
-
-/// The text the word scan reads for `line`, with `masks` filled for it, and whether it is the
-/// line itself (all ASCII) rather than its rewrite ([`rewrite_for_scan`], into `rewritten`).
-/// Words start at a letter and run on over letters and apostrophes ([`AsciiMasks`]).
-fn scan_line<'a>(
-    line: &'a str,
-    masks: &mut AsciiMasks,
-    rewritten: &'a mut Vec<u8>,
-) -> (&'a [u8], bool) {
-    if line.is_ascii() {
-        masks.fill(line.as_bytes());
-        return (line.as_bytes(), true);
+    // Stopwords in the low half, words of address in the high one.
+    let mut found = 0u64;
+    let tally = |bits: u16| u64::from(bits & STOP) | u64::from(bits & ADDRESS_WORD) << 31;
+    let (table, lower) = (&lex.words, &mut scratch.lower);
+    // Two loops, so the one for ASCII lines tests nothing else.
+    if ascii {
+        for (&start, &end) in starts.iter().zip(ends.iter()) {
+            found += tally(table.get_scanned(text, start as usize, end as usize, true, lower));
+        }
+    } else {
+        for (&start, &end) in starts.iter().zip(ends.iter()) {
+            found += tally(table.get_scanned(text, start as usize, end as usize, false, lower));
+        }
     }
-    rewrite_for_scan(line, rewritten);
-    masks.fill_high_letters(rewritten);
-    (rewritten, false)
+    WordCounts {
+        words: starts.len(),
+        stop: (found & 0xffff_ffff) as usize,
+        address: (found >> 32) as usize,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Counts a word's [`Lexicon`] bits, as the reference counts below do.
+    fn add(counts: &mut WordCounts, bits: u16) {
+        counts.stop += usize::from(bits & STOP != 0);
+        counts.address += usize::from(bits & ADDRESS_WORD != 0);
+    }
     use crate::testing::{mixed_line, xorshift};
 
     /// For each byte of ASCII text: its lowercase form when it may be part of a word (a letter or
@@ -802,7 +919,7 @@ mod tests {
         table
     };
 
-    /// The byte-at-a-time word count this module used before [`AsciiMasks`]: the reference the
+    /// The byte-at-a-time word count this module used before [`WordMasks`]: the reference the
     /// mask version must agree with.
     fn count_bytewise(line: &[u8], lex: &Lexicon) -> WordCounts {
         let mut counts = WordCounts::default();
@@ -810,7 +927,7 @@ mod tests {
             counts.words += 1;
             if word.len() <= MAX_LOOKUP_BYTES {
                 let lower: Vec<u8> = word.iter().map(|&b| WORD_BYTES[usize::from(b)]).collect();
-                counts.add(lex.words.get(&lower));
+                add(counts, lex.words.get(&lower));
             }
         };
         let (mut start, mut len) = (0usize, 0usize);
@@ -832,7 +949,7 @@ mod tests {
         counts
     }
 
-    /// The byte-at-a-time vote over an ASCII sample text, as before [`AsciiMasks`].
+    /// The byte-at-a-time vote over an ASCII sample text, as before [`WordMasks`].
     fn vote_bytewise(sample: &[u8]) -> Option<usize> {
         let mut lanes = 0u64;
         let mut add = |word: &[u8]| {
@@ -984,7 +1101,7 @@ mod tests {
                 .collect();
             let parts: Vec<(usize, &str)> = parts.iter().map(String::as_str).enumerate().collect();
             assert_eq!(
-                vote(&parts, &mut Vec::new()),
+                vote(&parts, &mut Vec::new(), &mut WordScratch::default()),
                 vote_by_chars(&sample_of(&parts)),
                 "{parts:?}"
             );
@@ -1000,7 +1117,7 @@ mod tests {
                 .collect();
             let parts: Vec<(usize, &str)> = parts.iter().map(String::as_str).enumerate().collect();
             assert_eq!(
-                vote(&parts, &mut Vec::new()),
+                vote(&parts, &mut Vec::new(), &mut WordScratch::default()),
                 vote_bytewise(sample_of(&parts).as_bytes()),
                 "{parts:?}"
             );
@@ -1026,7 +1143,7 @@ mod tests {
                 })
                 .collect();
             let lines: Vec<&str> = texts.iter().map(String::as_str).collect();
-            let found = detect(&lines);
+            let found = detect(&lines, &mut WordScratch::default());
             for (i, raw) in lines.iter().enumerate() {
                 let line = raw.trim();
                 let fresh = count_words(line, found.lexicon, &mut scratch);
@@ -1088,7 +1205,7 @@ mod tests {
         let flush = |buf: &mut String, counts: &mut WordCounts| {
             if !buf.is_empty() {
                 counts.words += 1;
-                counts.add(lex.words.get(buf.as_bytes()));
+                add(counts, lex.words.get(buf.as_bytes()));
                 buf.clear();
             }
         };
@@ -1144,6 +1261,30 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn quick_letter_test_agrees_with_the_standard_library() {
+        for c in ('\u{80}'..='\u{3000}').chain(['\u{feff}', '\u{1f600}']) {
+            assert_eq!(is_letter(c), c.is_alphabetic(), "{c:?} U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn no_listed_word_is_longer_than_a_lookup() {
+        // An ASCII word longer than MAX_LOOKUP_BYTES is counted without a lookup.
+        for lex in CODES
+            .iter()
+            .enumerate()
+            .map(|(i, (_, code))| LEXICONS[i].get_or_init(|| build(code, &[code])))
+        {
+            assert!(
+                lex.words.long.keys().all(|w| w.len() <= MAX_LOOKUP_BYTES),
+                "{}",
+                lex.code
+            );
+        }
+        assert!(VOTES.long.keys().all(|w| w.len() <= MAX_LOOKUP_BYTES));
     }
 
     #[test]

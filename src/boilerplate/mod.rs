@@ -180,7 +180,7 @@ pub fn classify(
             continue;
         }
         let counts = lex
-            .get_or_init(|| lang::detect(lines))
+            .get_or_init(|| lang::detect(lines, &mut words))
             .count(i, line, &mut words);
         li.words = counts.words;
         li.address = counts.address;
