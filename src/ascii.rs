@@ -31,6 +31,17 @@ pub(crate) fn digit_bytes(x: u64) -> u64 {
     from_0 & !past_9 & !x & splat(0x80)
 }
 
+/// Whether `bytes` hold an ASCII digit, eight bytes at a time.
+pub(crate) fn has_digit(bytes: &[u8]) -> bool {
+    let mut chunks = bytes.chunks_exact(8);
+    // No early exit: a line is short, and most lines of prose hold no digit at all.
+    let mut found = 0;
+    for chunk in &mut chunks {
+        found |= digit_bytes(u64::from_le_bytes(chunk.try_into().expect("chunk of 8")));
+    }
+    found != 0 || chunks.remainder().iter().any(u8::is_ascii_digit)
+}
+
 /// Number of ASCII letters and digits at the start of `bytes`.
 pub(crate) fn alphanumeric_len(bytes: &[u8]) -> usize {
     let mut at = 0;
@@ -104,6 +115,22 @@ mod tests {
                 .count();
             assert_eq!(alphanumeric_len(rest), alnum, "{start}");
             assert_eq!(separator_len(rest), sep, "{start}");
+        }
+    }
+
+    #[test]
+    fn digits_are_found_wherever_they_stand() {
+        let text = "Pay rose by a fifth — Ελλάδα, ¹²³ and ٣ are not ASCII digits; 7 is";
+        let bytes = text.as_bytes();
+        for start in 0..bytes.len() {
+            for end in start..=bytes.len() {
+                let part = &bytes[start..end];
+                assert_eq!(
+                    has_digit(part),
+                    part.iter().any(u8::is_ascii_digit),
+                    "{start}..{end}"
+                );
+            }
         }
     }
 }

@@ -127,7 +127,7 @@ pub fn classify(
         let li = &mut info[i];
         li.chars = line.chars().count();
         li.ends_sentence = ends_like_sentence(line);
-        li.digits = line.bytes().any(|b| b.is_ascii_digit());
+        li.digits = crate::ascii::has_digit(line.as_bytes());
         // Rules other than prefixes never test long lines, so without cross-document counts
         // (which need the whole line's key) only the line's head is normalised.
         let hit = if line.len() >= patterns::CONTAINS_MAX_BYTES && repeats.is_none() {
