@@ -1,5 +1,6 @@
 //! ASCII classes of eight bytes at once, for the loops that read every byte of every article
-//! (the tokenizer of [`crate::fingerprint`], the title check of [`crate::record`]).
+//! (the tokenizer of [`crate::fingerprint`], the title check of [`crate::record`], the line
+//! features of [`crate::boilerplate`], the digit test of [`crate::extract::dates`]).
 //!
 //! In: a `u64` holding eight bytes of text (little endian, so the first byte is the lowest).
 //! Out: the high bit of each byte that is in the class, every other bit clear; the first byte
@@ -10,6 +11,13 @@
 /// A `u64` with `byte` in each of its eight bytes.
 pub(crate) const fn splat(byte: u8) -> u64 {
     u64::from_ne_bytes([byte; 8])
+}
+
+/// The top bits of a `u64` of eight bytes (the others clear) gathered into one byte, bit i from
+/// byte i: the multiply moves the bit of byte i to bit 56 + i, and no two products overlap.
+#[inline]
+pub(crate) fn gather(high: u64) -> u64 {
+    ((high >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
 
 /// The high bit of each byte of `x` that is an ASCII letter. With the high bits cleared first,
@@ -29,6 +37,42 @@ pub(crate) fn digit_bytes(x: u64) -> u64 {
     let from_0 = t + splat(0x80 - b'0');
     let past_9 = t + splat(0x80 - b'9' - 1);
     from_0 & !past_9 & !x & splat(0x80)
+}
+
+/// The high bit of each byte of `x` that is white space to `char::is_whitespace`: the space and
+/// the controls from tab to carriage return (0x09..=0x0d).
+pub(crate) fn space_bytes(x: u64) -> u64 {
+    let t = x & !splat(0x80);
+    let from_tab = t + splat(0x80 - 0x09);
+    let past_cr = t + splat(0x80 - 0x0d - 1);
+    let spaces = !((t ^ splat(b' ')) + !splat(0x80)) & !(t ^ splat(b' ')) & splat(0x80);
+    ((from_tab & !past_cr) | spaces) & !x & splat(0x80)
+}
+
+/// `text.split_whitespace().count()`, eight bytes at a time for ASCII text: a word starts at each
+/// byte that is not white space and follows white space or the start.
+pub(crate) fn whitespace_word_count(text: &str) -> usize {
+    if !text.is_ascii() {
+        return text.split_whitespace().count();
+    }
+    let bytes = text.as_bytes();
+    let mut count = 0;
+    // Whether the byte before the chunk is white space (the start counts as white space).
+    let mut before = 1u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes(chunk.try_into().expect("chunk of 8"));
+        let space = gather(space_bytes(x));
+        count += (!space & (space << 1 | before) & 0xff).count_ones() as usize;
+        before = space >> 7;
+    }
+    let mut after_space = before == 1;
+    for &b in chunks.remainder() {
+        let space = b == b' ' || (0x09..=0x0d).contains(&b);
+        count += usize::from(!space && after_space);
+        after_space = space;
+    }
+    count
 }
 
 /// Whether `bytes` hold an ASCII digit, eight bytes at a time.
@@ -115,6 +159,29 @@ mod tests {
                 .count();
             assert_eq!(alphanumeric_len(rest), alnum, "{start}");
             assert_eq!(separator_len(rest), sep, "{start}");
+        }
+    }
+
+    #[test]
+    fn words_between_white_space_are_counted_as_the_standard_library_does() {
+        let pieces = [
+            "a", " ", "  ", "\t", "\n", "\x0b", "\x0c", "\r", "word", "x1", "\x1c", "\x1f", "-",
+            "é", "\u{a0}", "\u{2003}", "\u{85}", "Harbour", ".",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..5000 {
+            let line = crate::testing::mixed_line(crate::testing::xorshift(&mut seed), &pieces, 30);
+            assert_eq!(
+                whitespace_word_count(&line),
+                line.split_whitespace().count(),
+                "{line:?}"
+            );
+        }
+        for b in 0..=127u8 {
+            let x = u64::from_le_bytes([b; 8]);
+            let want = (b as char).is_whitespace();
+            assert_eq!(space_bytes(x) == splat(0x80), want, "{b:#x}");
+            assert!(space_bytes(x) == 0 || want, "{b:#x}");
         }
     }
 

@@ -19,6 +19,8 @@
 use std::collections::HashMap;
 use std::sync::{LazyLock, OnceLock};
 
+use crate::ascii::gather;
+
 /// Words of direct address per language (`CODE word word ...` a line).
 const ADDRESS: &str = include_str!("address.txt");
 
@@ -536,13 +538,6 @@ pub struct WordMasks {
 pub(crate) const HIGH: u64 = 0x8080_8080_8080_8080;
 /// Each byte set to 1.
 pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
-
-/// The top bits of a `u64` of eight bytes (the others clear) gathered into one byte, bit i from
-/// byte i: the multiply moves the bit of byte i to bit 56 + i, and no two products overlap.
-#[inline]
-pub(crate) fn gather(high: u64) -> u64 {
-    ((high >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
-}
 
 /// Letter and apostrophe bits of eight ASCII bytes (bit i for byte i).
 #[inline]

@@ -189,7 +189,7 @@ pub fn classify(
         }
         if li.chars < opts.short_chars {
             // Short lines wait for their context; only their word count matters.
-            li.words = line.split_whitespace().count();
+            li.words = crate::ascii::whitespace_word_count(line);
             class[i] = Class::Short;
             continue;
         }

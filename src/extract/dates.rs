@@ -17,7 +17,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::FastSet;
-use crate::boilerplate::lang::gather;
+use crate::ascii::gather;
 
 const DATA: &str = include_str!("dates.txt");
 
