@@ -484,16 +484,24 @@ fn vote(
             address: 0,
         };
         runs_into(&masks.letters, &masks.letters, starts, ends);
-        for (&start, &stop) in starts.iter().zip(ends.iter()) {
-            let (start, stop) = (start as usize, stop as usize);
-            if start >= end {
-                break;
-            }
-            let bits = votes.get_scanned(bytes, start, stop, ascii, lower);
-            tally.words += 1;
+        // The words that start before the vote's end.
+        let n = starts.partition_point(|&start| (start as usize) < end);
+        let words = starts[..n].iter().zip(&ends[..n]);
+        let mut add = |bits: u16| {
             tally.stop += SPREAD[usize::from(bits & 0xff)];
             tally.address += SPREAD[usize::from(bits >> 8)];
+        };
+        // Two loops, so the one for ASCII lines tests nothing else.
+        if ascii {
+            for (&start, &stop) in words {
+                add(votes.get_scanned(bytes, start as usize, stop as usize, true, lower));
+            }
+        } else {
+            for (&start, &stop) in words {
+                add(votes.get_scanned(bytes, start as usize, stop as usize, false, lower));
+            }
         }
+        tally.words = n;
         lanes += tally.stop;
         if whole {
             tallies.push(tally);
