@@ -139,7 +139,12 @@ pub fn classify(
             continue;
         }
         let li = &mut info[i];
-        li.chars = line.chars().count();
+        // An ASCII line has a character a byte (the test is cheaper than counting).
+        li.chars = if line.is_ascii() {
+            line.len()
+        } else {
+            line.chars().count()
+        };
         li.ends_sentence = ends_like_sentence(line);
         li.digits = crate::ascii::has_digit(line.as_bytes());
         // Rules other than prefixes never test long lines, so without cross-document counts

@@ -789,10 +789,8 @@ impl RegexGate {
                 }
             }
         }
-        // A literal with non-ASCII bytes is not in an ASCII line.
-        let ascii = bytes.is_ascii();
         for (lit, at, rules) in &self.short {
-            if possible & rules == *rules || (ascii && !lit.is_ascii()) {
+            if possible & rules == *rules {
                 continue;
             }
             let found = memchr::memchr_iter(lit[*at], bytes)
