@@ -574,7 +574,7 @@ impl WordMasks {
     /// Computes the masks of `line`, replacing the previous ones; whether it is all ASCII.
     pub fn fill(&mut self, line: &str) -> bool {
         let text = line.as_bytes();
-        let ascii = text.is_ascii();
+        let ascii = crate::ascii::is_ascii(text);
         // Most lines hold no ASCII apostrophe: their words are their runs of letters, and the
         // second mask is a copy of the first.
         let apostrophe = memchr::memchr(b'\'', text).is_some();
@@ -592,7 +592,7 @@ impl WordMasks {
         // The characters that are not letters: out of `letters`, and out of `word` unless an
         // apostrophe; their later bytes go to `tail`.
         let mut pos = 0;
-        while let Some(at) = next_high(text, pos) {
+        while let Some(at) = crate::ascii::next_non_ascii(text, pos) {
             let c = line[at..]
                 .chars()
                 .next()
@@ -715,19 +715,6 @@ fn is_letter(c: char) -> bool {
         '\u{2000}'..='\u{206f}' => false,
         _ => c.is_alphabetic(),
     }
-}
-
-/// Position of the first byte from 0x80 on at or after `pos` in `text`, eight bytes at a time.
-#[inline]
-fn next_high(text: &[u8], mut pos: usize) -> Option<usize> {
-    while let Some(eight) = text.get(pos..pos + 8) {
-        let high = u64::from_le_bytes(eight.try_into().expect("slice of 8")) & HIGH;
-        if high != 0 {
-            return Some(pos + (high.trailing_zeros() / 8) as usize);
-        }
-        pos += 8;
-    }
-    (pos..text.len()).find(|&i| text[i] >= 0x80)
 }
 
 /// The runs of set bits of `mask` (bit i for byte i, 64 to a `u64`), in order: where each

@@ -140,7 +140,7 @@ pub fn classify(
         }
         let li = &mut info[i];
         // An ASCII line has a character a byte (the test is cheaper than counting).
-        li.chars = if line.is_ascii() {
+        li.chars = if crate::ascii::is_ascii(line.as_bytes()) {
             line.len()
         } else {
             line.chars().count()

@@ -823,7 +823,7 @@ impl RegexGate {
 /// into one space and trimming both ends.
 pub fn normalise(line: &str, out: &mut String) {
     out.clear();
-    if line.is_ascii() {
+    if crate::ascii::is_ascii(line.as_bytes()) {
         let bytes = line.as_bytes();
         // Most lines need no change of white space: single spaces between words, none at either
         // end, no tab or other control byte. Then one copy and an in-place lowercase do it.
@@ -853,10 +853,7 @@ pub fn normalise(line: &str, out: &mut String) {
     let mut space = false;
     let mut rest = line;
     while !rest.is_empty() {
-        let ascii = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
+        let ascii = crate::ascii::next_non_ascii(rest.as_bytes(), 0).unwrap_or(rest.len());
         let (run, after) = rest.split_at(ascii);
         if !run.is_empty() {
             let bytes = run.as_bytes();

@@ -66,7 +66,7 @@ pub struct ArticleKeys {
 /// The key of one line, or `None` for lines that never count (blank, no letter).
 pub fn line_key(line: &str, buf: &mut String) -> Option<u64> {
     normalise(line, buf);
-    let has_letter = if buf.is_ascii() {
+    let has_letter = if crate::ascii::is_ascii(buf.as_bytes()) {
         buf.bytes().any(|b| b.is_ascii_alphabetic())
     } else {
         buf.chars().any(char::is_alphabetic)
