@@ -58,13 +58,7 @@ static CALENDAR: LazyLock<Calendar> = LazyLock::new(|| {
             _ => {}
         }
     }
-    let mut names: Vec<&str> = months.keys().copied().collect();
-    names.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-    let month_alt = names
-        .iter()
-        .map(|n| regex::escape(n))
-        .collect::<Vec<_>>()
-        .join("|");
+    let month_alt = month_trie(months.keys().copied());
     let textual_dmy = Regex::new(&format!(
         r"(?i)(?-u:\b)(\d{{1,2}})(?:\.|er|st|nd|rd|th|º)?\s*(?:de\s+)?({month_alt})\.?,?\s+(?:de\s+|del\s+)?(\d{{4}})(?-u:\b)"
     ))
@@ -90,6 +84,47 @@ static CALENDAR: LazyLock<Calendar> = LazyLock::new(|| {
         .expect("valid"),
     }
 });
+
+/// The month names as one alternation factored on shared prefixes (`ma(?:i|r(?:s|zo)?|...)`), so
+/// the capture engine tries a letter once instead of a hundred and fifty names one after another.
+/// The order of the alternatives cannot change what is captured: a month name is letters and
+/// the patterns want `.`, `,` or white space right after it, so at a given start at most one
+/// name can be the one matched, whatever order they are tried in.
+fn month_trie<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    #[derive(Default)]
+    struct Node {
+        ends: bool,
+        next: std::collections::BTreeMap<char, Node>,
+    }
+    fn write(node: &Node, out: &mut String) {
+        if node.next.is_empty() {
+            return;
+        }
+        out.push_str("(?:");
+        for (k, (c, child)) in node.next.iter().enumerate() {
+            if k > 0 {
+                out.push('|');
+            }
+            out.push_str(&regex::escape(c.encode_utf8(&mut [0; 4])));
+            write(child, out);
+        }
+        out.push(')');
+        if node.ends {
+            out.push('?');
+        }
+    }
+    let mut root = Node::default();
+    for name in names {
+        let mut node = &mut root;
+        for c in name.chars() {
+            node = node.next.entry(c).or_default();
+        }
+        node.ends = true;
+    }
+    let mut out = String::new();
+    write(&root, &mut out);
+    out
+}
 
 /// A date read from a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -496,6 +531,428 @@ mod tests {
         // Five digits hold a four-digit run, but no ISO date starts inside them.
         let s = digit_shapes(b"12024-05-01");
         assert!(s.year && !s.iso);
+    }
+
+    /// Real-looking datelines of several languages, near-misses and odd characters.
+    const DATELINES: &[&str] = &[
+        "Wednesday 01 May 2024 02:26 EDT",
+        "3 June 2024 00:17",
+        "12 December 2024 21:16",
+        "Published:Tuesday | April 26, 2022 | 9:52 PM",
+        "Donnerstag, 4. November 2021",
+        "Stand: 03.02.2023, 14:30 Uhr",
+        "Publicado el 12 de marzo de 2023",
+        "1º de mayo del 2024, 10.15 h",
+        "Publié le 1er mai 2024 à 08h15",
+        "le 1ermai 2024",
+        "Opublikowano: 7 lipca 2022",
+        "7 stycznia 2023 r., 12:00",
+        "7stycznia 2023",
+        "1st sept. 2024",
+        "2nd Sept, 2024 (CET)",
+        "Jan. 5, 2023 4:05 p.m. ET",
+        "March 5th 2023, 11:59 am (GMT) +0100",
+        "15 Märzen 2024",
+        "15 MÄRZ 2024 um 9.30 Uhr",
+        "22. lutego 2022 o 14:30",
+        "2 août 2021 18 h 30",
+        "ON 3 DEZ. 2024",
+        "Sept 30, 1986",
+        "between April 1983 and January 1987",
+        "from 15 November 2004 to 3 January 2005",
+        "31 February 2023 and 1 March 2023",
+        "9 ſept 2024",
+        "9 \u{17f}t 2024",
+        "9 o\u{212a}t 2024 10:00",
+        "٣ مايو 2024",
+        "3\u{a0}May\u{a0}2024",
+        "12 de de dezembro de 2024",
+        "2024 May 3 2024",
+        "May 33, 2024",
+        "1 Jun 12024",
+        "x3 May 2024",
+        "On 4 Julyx 2024 at 9:00",
+    ];
+
+    /// [`find_date`] as it was before the month trie and the hand-written readers, with the
+    /// month alternation written flat, kept to compare the fast paths with.
+    mod reference {
+        use std::sync::LazyLock;
+
+        use regex::Regex;
+
+        use super::super::{Calendar, Found, digit_shapes, valid};
+
+        static CALENDAR: LazyLock<Calendar> = LazyLock::new(|| {
+            let cal = &*super::super::CALENDAR;
+            let (textual_dmy, textual_mdy) = super::flat_month_patterns();
+            Calendar {
+                months: cal.months.clone(),
+                zones: cal.zones.clone(),
+                filler: cal.filler.clone(),
+                textual_dmy,
+                textual_mdy,
+                numeric: cal.numeric.clone(),
+                iso: cal.iso.clone(),
+                time: Regex::new(
+                    r"(?i)(?-u:\b)(\d{1,2})[:.h](\d{2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?(?:\s*(?:uhr|h))?(?:\s*\(?([a-z]{1,4})\)?)?(?:\s*([+-]\d{2}:?\d{2}))?",
+                )
+                .unwrap(),
+            }
+        });
+
+        pub fn find_date(line: &str) -> Option<Found> {
+            // Every format read here has a four-digit year: a cheap test before any regex runs.
+            if line.len() > 200 {
+                return None;
+            }
+            let shapes = digit_shapes(line.as_bytes());
+            if !shapes.year {
+                return None;
+            }
+            let cal = &*CALENDAR;
+            let mut spans: Vec<(usize, usize)> = Vec::new();
+            let mut date: Option<(i32, u32, u32)> = None;
+            let mut iso_time: Option<String> = None;
+
+            // The numeric formats need their separators next to the year's digits; the byte test rules
+            // out most ASCII lines before their regex runs (`\d` also matches non-ASCII digits, so
+            // other lines always go to the regex).
+            let exotic = !line.is_ascii();
+            let iso_shape = exotic || shapes.iso;
+            let dotted_year = exotic || shapes.dotted;
+
+            if iso_shape && let Some(c) = cal.iso.captures(line) {
+                let y: i32 = c[1].parse().ok()?;
+                let m: u32 = c[2].parse().ok()?;
+                let d: u32 = c[3].parse().ok()?;
+                if valid(y, m, d) {
+                    date = Some((y, m, d));
+                    let whole = c.get(0).expect("match");
+                    spans.push((whole.start(), whole.end()));
+                    if let (Some(h), Some(min)) = (c.get(4), c.get(5)) {
+                        let s = c.get(6).map_or("00", |s| s.as_str());
+                        let zone = c.get(7).map_or(String::new(), |z| {
+                            let z = z.as_str();
+                            if z == "Z" {
+                                "+00:00".to_string()
+                            } else if z.len() == 5 {
+                                format!("{}:{}", &z[..3], &z[3..])
+                            } else {
+                                z.to_string()
+                            }
+                        });
+                        iso_time = Some(format!("T{}:{}:{s}{zone}", h.as_str(), min.as_str()));
+                    }
+                }
+            }
+            if date.is_none() {
+                for c in cal.textual_dmy.captures_iter(line) {
+                    let d: u32 = c[1].parse().ok()?;
+                    let m = *cal.months.get(c[2].to_lowercase().as_str())?;
+                    let y: i32 = c[3].parse().ok()?;
+                    if valid(y, m, d) {
+                        date = Some((y, m, d));
+                        let whole = c.get(0).expect("match");
+                        spans.push((whole.start(), whole.end()));
+                        break;
+                    }
+                }
+            }
+            if date.is_none() {
+                for c in cal.textual_mdy.captures_iter(line) {
+                    let m = *cal.months.get(c[1].to_lowercase().as_str())?;
+                    let d: u32 = c[2].parse().ok()?;
+                    let y: i32 = c[3].parse().ok()?;
+                    if valid(y, m, d) {
+                        date = Some((y, m, d));
+                        let whole = c.get(0).expect("match");
+                        spans.push((whole.start(), whole.end()));
+                        break;
+                    }
+                }
+            }
+            if date.is_none()
+                && dotted_year
+                && let Some(c) = cal.numeric.captures(line)
+            {
+                let d: u32 = c[1].parse().ok()?;
+                let m: u32 = c[2].parse().ok()?;
+                let y: i32 = c[3].parse().ok()?;
+                if valid(y, m, d) {
+                    date = Some((y, m, d));
+                    let whole = c.get(0).expect("match");
+                    spans.push((whole.start(), whole.end()));
+                }
+            }
+            let (y, m, d) = date?;
+            if iso_time.is_none() {
+                iso_time = find_time(line, &spans, cal).map(|(t, span)| {
+                    spans.push(span);
+                    t
+                });
+            }
+            let whole_line = is_whole_line(line, &spans, cal);
+            Some(Found {
+                iso: format!("{y:04}-{m:02}-{d:02}{}", iso_time.unwrap_or_default()),
+                whole_line,
+            })
+        }
+
+        fn find_time(
+            line: &str,
+            date_spans: &[(usize, usize)],
+            cal: &Calendar,
+        ) -> Option<(String, (usize, usize))> {
+            for c in cal.time.captures_iter(line) {
+                let whole = c.get(0).expect("match");
+                if date_spans
+                    .iter()
+                    .any(|(s, e)| whole.start() < *e && whole.end() > *s)
+                {
+                    continue;
+                }
+                let mut h: u32 = c[1].parse().ok()?;
+                let min: u32 = c[2].parse().ok()?;
+                let sec: u32 = c.get(3).map_or(Some(0), |s| s.as_str().parse().ok())?;
+                if let Some(ampm) = c.get(4) {
+                    let pm = ampm.as_str().to_ascii_lowercase().starts_with('p');
+                    if h == 0 || h > 12 {
+                        continue;
+                    }
+                    h = match (pm, h) {
+                        (true, 12) => 12,
+                        (true, h) => h + 12,
+                        (false, 12) => 0,
+                        (false, h) => h,
+                    };
+                }
+                if h > 23 || min > 59 || sec > 59 {
+                    continue;
+                }
+                let mut end = whole.end();
+                let mut zone = String::new();
+                if let Some(z) = c.get(5) {
+                    match cal.zones.get(z.as_str().to_ascii_lowercase().as_str()) {
+                        Some(off) => zone = (*off).to_string(),
+                        None => end = z.start(),
+                    }
+                }
+                if let Some(off) = c.get(6) {
+                    let o = off.as_str();
+                    zone = if o.len() == 5 {
+                        format!("{}:{}", &o[..3], &o[3..])
+                    } else {
+                        o.to_string()
+                    };
+                    end = off.end();
+                }
+                return Some((
+                    format!("T{h:02}:{min:02}:{sec:02}{zone}"),
+                    (whole.start(), end),
+                ));
+            }
+            None
+        }
+
+        fn is_whole_line(line: &str, spans: &[(usize, usize)], cal: &Calendar) -> bool {
+            let mut rest = String::with_capacity(line.len());
+            for (i, c) in line.char_indices() {
+                if spans.iter().any(|(s, e)| i >= *s && i < *e) {
+                    rest.push(' ');
+                } else {
+                    rest.extend(c.to_lowercase());
+                }
+            }
+            let mut leftover = 0;
+            for word in rest.split(|c: char| !c.is_alphanumeric()) {
+                if word.is_empty() || cal.filler.contains(word) || cal.zones.contains_key(word) {
+                    continue;
+                }
+                leftover += word.chars().count();
+            }
+            leftover <= 3
+        }
+    }
+
+    /// The month alternation as it was written before [`month_trie`]: every name, longest first.
+    fn flat_month_patterns() -> (Regex, Regex) {
+        let mut names: Vec<&str> = CALENDAR.months.keys().copied().collect();
+        names.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        let month_alt = names
+            .iter()
+            .map(|n| regex::escape(n))
+            .collect::<Vec<_>>()
+            .join("|");
+        let dmy = Regex::new(&format!(
+            r"(?i)(?-u:\b)(\d{{1,2}})(?:\.|er|st|nd|rd|th|º)?\s*(?:de\s+)?({month_alt})\.?,?\s+(?:de\s+|del\s+)?(\d{{4}})(?-u:\b)"
+        ))
+        .unwrap();
+        let mdy = Regex::new(&format!(
+            r"(?i)(?-u:\b)({month_alt})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?-u:\b)"
+        ))
+        .unwrap();
+        (dmy, mdy)
+    }
+
+    /// Lines put together from pieces of datelines (in dateline order, each slot sometimes
+    /// skipped or replaced by a stray piece), for comparing two readings of them.
+    /// `tidy` leaves out the words before and after the dateline.
+    fn random_lines(count: usize, tidy: bool) -> Vec<String> {
+        const SLOTS: &[&[&str]] = &[
+            &[
+                "",
+                "On ",
+                "Published: ",
+                "x",
+                "le ",
+                "Mon, ",
+                "\u{a0}",
+                "12",
+            ],
+            &["1", "12", "3", "31", "0", "05", "٣", "123"],
+            &["", ".", "er", "st", "ST", "nd", "th", "º", "ſt", "h", "e"],
+            &[
+                "",
+                " ",
+                "  ",
+                "\u{a0}",
+                "\t",
+                "de ",
+                " de ",
+                " DE\u{a0}",
+                "del ",
+            ],
+            &[
+                "May",
+                "mai",
+                "MAR",
+                "mars",
+                "Märzen",
+                "märz",
+                "MÄRZ",
+                "sept",
+                "SEPTEMBER",
+                "\u{212a}",
+                "okt",
+                "o\u{212a}t",
+                "dez",
+                "grudnia",
+                "stycznia",
+                "ycznia",
+                "sty",
+                "août",
+                "janv",
+                "jan",
+                "lipca",
+                "Julyx",
+                "ſept",
+                "de",
+                "paź",
+                "Października",
+            ],
+            &["", ".", ",", ".,", " ", "x"],
+            &[" ", "  ", "\u{a0}", "", " de ", " del ", " del  ", "\t"],
+            &["2024", "1987", "12", "20245", "2023", "1899", "٢٠٢٤"],
+            &["", " ", ", ", "x", "_"],
+            &["", "14", "9", "23", "1", "123"],
+            &["", ":", ".", "h", "H", "-"],
+            &["", "30", "05", "5", "300", "59"],
+            &["", ":00", ":61", ":5"],
+            &["", " ", "  ", "\u{a0}"],
+            &["", "am", "a.m.", "PM", "p.m", "a", "Uhr", "h", "uhr"],
+            &["", " ", "("],
+            &[
+                "",
+                "EDT",
+                "cet",
+                "GMT",
+                "z",
+                "Eastern",
+                "and",
+                "(CET)",
+                "ſt",
+                "o\u{212a}",
+            ],
+            &["", ")", " "],
+            &["", "+0100", "-05:00", "+01", " +0200"],
+            &["", " 2 May 2023", ", 10:00", " and 3 June 2024 11:00", "x"],
+        ];
+        const STRAY: &[&str] = &[" ", "1", "2024", "-", ".", "de ", "May", "é", ":", "_"];
+        let mut seed = 0x0dd_ba11_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        (0..count)
+            .map(|_| {
+                let mut line = String::new();
+                for (k, slot) in SLOTS.iter().enumerate() {
+                    let r = next();
+                    if tidy && (k == 0 || k + 1 == SLOTS.len()) {
+                        continue;
+                    }
+                    let piece = match r % 16 {
+                        0 => "",
+                        1 => STRAY[(r >> 8) as usize % STRAY.len()],
+                        _ => slot[(r >> 8) as usize % slot.len()],
+                    };
+                    line.push_str(piece);
+                }
+                line
+            })
+            .collect()
+    }
+
+    fn group_spans(re: &Regex, line: &str) -> Vec<Vec<Option<(usize, usize)>>> {
+        re.captures_iter(line)
+            .map(|c| c.iter().map(|g| g.map(|g| (g.start(), g.end()))).collect())
+            .collect()
+    }
+
+    #[test]
+    fn month_trie_captures_what_the_flat_alternation_captured() {
+        let (dmy, mdy) = flat_month_patterns();
+        let cal = &*CALENDAR;
+        let lines = DATELINES
+            .iter()
+            .map(|l| l.to_string())
+            .chain(random_lines(40_000, false));
+        let mut matched = 0;
+        for line in lines {
+            let old = group_spans(&dmy, &line);
+            matched += old.len();
+            assert_eq!(group_spans(&cal.textual_dmy, &line), old, "{line:?}");
+            let old = group_spans(&mdy, &line);
+            matched += old.len();
+            assert_eq!(group_spans(&cal.textual_mdy, &line), old, "{line:?}");
+        }
+        assert!(
+            matched > 1000,
+            "only {matched} matches: the lines test too little"
+        );
+    }
+
+    #[test]
+    fn dates_are_read_as_before() {
+        let lines = DATELINES
+            .iter()
+            .map(|l| l.to_string())
+            .chain(random_lines(40_000, false))
+            .chain(random_lines(40_000, true));
+        let (mut some, mut whole) = (0, 0);
+        for line in lines {
+            let want = reference::find_date(&line);
+            some += usize::from(want.is_some());
+            whole += usize::from(want.as_ref().is_some_and(|f| f.whole_line));
+            assert_eq!(find_date(&line), want, "{line:?}");
+        }
+        assert!(
+            some > 1000 && whole > 150,
+            "{some} dates, {whole} whole lines"
+        );
     }
 
     #[test]
