@@ -166,12 +166,14 @@ pub fn find_date(line: &str) -> Option<Found> {
     let mut date: Option<(i32, u32, u32)> = None;
     let mut iso_time: Option<String> = None;
 
-    // The numeric formats need their separators next to the year's digits; the byte test rules
-    // out most ASCII lines before their regex runs (`\d` also matches non-ASCII digits, so
-    // other lines always go to the regex).
+    // The numeric formats need their separators next to the year's digits, the textual ones a day
+    // of one or two digits before a year of exactly four; the byte test rules out most ASCII
+    // lines before their regex runs (`\d` also matches non-ASCII digits, so other lines always
+    // go to the regex).
     let exotic = !line.is_ascii();
     let iso_shape = exotic || shapes.iso;
     let dotted_year = exotic || shapes.dotted;
+    let textual = exotic || shapes.textual;
 
     if iso_shape && let Some(c) = cal.iso.captures(line) {
         let y: i32 = c[1].parse().ok()?;
@@ -197,7 +199,7 @@ pub fn find_date(line: &str) -> Option<Found> {
             }
         }
     }
-    if date.is_none() {
+    if date.is_none() && textual {
         for c in cal.textual_dmy.captures_iter(line) {
             let d: u32 = c[1].parse().ok()?;
             let m = *cal.months.get(c[2].to_lowercase().as_str())?;
@@ -210,7 +212,7 @@ pub fn find_date(line: &str) -> Option<Found> {
             }
         }
     }
-    if date.is_none() {
+    if date.is_none() && textual {
         for c in cal.textual_mdy.captures_iter(line) {
             let m = *cal.months.get(c[1].to_lowercase().as_str())?;
             let d: u32 = c[2].parse().ok()?;
@@ -251,12 +253,15 @@ pub fn find_date(line: &str) -> Option<Found> {
 }
 
 /// What a line's ASCII digits allow: a four-digit run (`year`), one followed by `-dd-`
-/// (`iso`), one right after a full stop (`dotted`). Necessary, not sufficient, for the formats.
+/// (`iso`), one right after a full stop (`dotted`), a run of exactly four after a run of one or
+/// two (`textual`: the day, then the year, of `1 May 2024` or `May 1, 2024`). Necessary, not
+/// sufficient, for the formats, in an ASCII line.
 #[derive(Debug, Default, Clone, Copy)]
 struct DigitShapes {
     year: bool,
     iso: bool,
     dotted: bool,
+    textual: bool,
 }
 
 /// Bit i set when byte i of the eight (little-endian) is an ASCII digit.
@@ -310,20 +315,30 @@ fn digit_shapes(bytes: &[u8]) -> DigitShapes {
         shift_down(&digits, 3),
     );
     let digit = |k: usize| bytes.get(k).is_some_and(u8::is_ascii_digit);
-    for w in 0..4 {
-        // A run starts where a digit has no digit before it.
+    // A run starts where a digit has no digit before it, and ends where none follows.
+    let run_starts = |w: usize| {
         let before = if w == 0 {
             digits[0] << 1
         } else {
             digits[w] << 1 | digits[w - 1] >> 63
         };
-        let mut starts = digits[w] & !before & d1[w] & d2[w] & d3[w];
+        digits[w] & !before
+    };
+    let ends: [u64; 4] = std::array::from_fn(|w| digits[w] & !d1[w]);
+    let ends_next = shift_down(&ends, 1);
+    let first_short = (0..4).find_map(|w| {
+        let short = run_starts(w) & (ends[w] | ends_next[w]);
+        (short != 0).then(|| w * 64 + short.trailing_zeros() as usize)
+    });
+    for w in 0..4 {
+        let mut starts = run_starts(w) & d1[w] & d2[w] & d3[w];
         while starts != 0 {
             let start = w * 64 + starts.trailing_zeros() as usize;
             starts &= starts - 1;
             let i = start + 3;
             shapes.year = true;
             shapes.dotted |= start > 0 && bytes[start - 1] == b'.';
+            shapes.textual |= first_short.is_some_and(|f| f < start) && !digit(i + 1);
             shapes.iso |= bytes.get(i + 1) == Some(&b'-')
                 && digit(i + 2)
                 && digit(i + 3)
@@ -467,8 +482,20 @@ mod tests {
     }
 
     /// The byte-at-a-time reading [`digit_shapes`] replaced, as a reference.
-    fn shapes_bytewise(bytes: &[u8]) -> (bool, bool, bool) {
-        let mut shapes = (false, false, false);
+    fn shapes_bytewise(bytes: &[u8]) -> (bool, bool, bool, bool) {
+        let mut shapes = (false, false, false, false);
+        let runs: Vec<(usize, usize)> = bytes
+            .iter()
+            .enumerate()
+            .filter(|&(i, b)| b.is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_digit()))
+            .map(|(i, _)| {
+                let len = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+                (i, len)
+            })
+            .collect();
+        if let Some(short) = runs.iter().position(|&(_, len)| len <= 2) {
+            shapes.3 = runs[short..].iter().any(|&(_, len)| len == 4);
+        }
         let digit = |k: usize| bytes.get(k).is_some_and(u8::is_ascii_digit);
         let mut run = 0;
         for (i, &b) in bytes.iter().enumerate() {
@@ -507,7 +534,7 @@ mod tests {
             }
             let s = digit_shapes(line.as_bytes());
             assert_eq!(
-                (s.year, s.iso, s.dotted),
+                (s.year, s.iso, s.dotted, s.textual),
                 shapes_bytewise(line.as_bytes()),
                 "{line:?}"
             );
@@ -531,6 +558,13 @@ mod tests {
         // Five digits hold a four-digit run, but no ISO date starts inside them.
         let s = digit_shapes(b"12024-05-01");
         assert!(s.year && !s.iso);
+        // A textual date needs a day of one or two digits before a year of exactly four.
+        assert!(digit_shapes(b"Sept 30, 1986").textual);
+        assert!(digit_shapes(b"le 1er mai 2024").textual);
+        assert!(!digit_shapes(b"profits rose in 1987 and 1988").textual);
+        assert!(!digit_shapes(b"2024 May 3").textual);
+        assert!(!digit_shapes(b"3 May 20245").textual);
+        assert!(!digit_shapes(b"123 May 2024").textual);
     }
 
     /// Real-looking datelines of several languages, near-misses and odd characters.
