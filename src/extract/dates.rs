@@ -10,8 +10,15 @@
 //! Slash dates (`05/01/2024`) are not read: day and month order differ between countries.
 //! Hand-written rather than `chrono`/`dateparser`: we need only validation of a calendar date and
 //! multilingual month names, which those crates do not carry.
+//!
+//! Speed: a line is only handed to a format's regex when its ASCII digits have that format's shape
+//! (`DigitShapes`); the month names are one alternation factored on shared prefixes
+//! (`month_trie`); the time of day in an ASCII line is read byte by byte (`AsciiTimes`), the
+//! regex's own matches without its capture engine. The tests compare all of it with the
+//! regex-only reading it replaced (`tests::reference`).
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -348,26 +355,198 @@ fn digit_shapes(bytes: &[u8]) -> DigitShapes {
     shapes
 }
 
+/// Where the parts of one match of the time pattern lie in the line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TimeMatch {
+    whole: Range<usize>,
+    hour: Range<usize>,
+    minute: Range<usize>,
+    second: Option<Range<usize>>,
+    ampm: Option<Range<usize>>,
+    zone: Option<Range<usize>>,
+    offset: Option<Range<usize>>,
+}
+
+/// The matches of [`Calendar::time`] in `line`, in order.
+fn regex_times<'a>(line: &'a str, cal: &'a Calendar) -> impl Iterator<Item = TimeMatch> + 'a {
+    cal.time.captures_iter(line).map(|c| TimeMatch {
+        whole: c.get(0).expect("match").range(),
+        hour: c.get(1).expect("hour group").range(),
+        minute: c.get(2).expect("minute group").range(),
+        second: c.get(3).map(|g| g.range()),
+        ampm: c.get(4).map(|g| g.range()),
+        zone: c.get(5).map(|g| g.range()),
+        offset: c.get(6).map(|g| g.range()),
+    })
+}
+
+/// The same matches as [`regex_times`] for an ASCII line, read byte by byte: the regex would run
+/// its capture engine on every match. In an ASCII line `\s`, `\d`, `[a-z]` and `(?i)` mean only
+/// their ASCII bytes, and every part after the minutes is optional, so the match is what each
+/// part takes greedily in turn (an optional part that cannot finish takes nothing).
+struct AsciiTimes<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Iterator for AsciiTimes<'_> {
+    type Item = TimeMatch;
+
+    fn next(&mut self) -> Option<TimeMatch> {
+        while self.at < self.bytes.len() {
+            let p = self.at;
+            self.at += 1;
+            if let Some(m) = ascii_time_at(self.bytes, p) {
+                self.at = m.whole.end;
+                return Some(m);
+            }
+        }
+        None
+    }
+}
+
+/// The time pattern's match starting at byte `p` of an ASCII line, if there is one.
+fn ascii_time_at(b: &[u8], p: usize) -> Option<TimeMatch> {
+    let at = |k: usize| b.get(k).copied().unwrap_or(0);
+    let digit = |k: usize| at(k).is_ascii_digit();
+    let letter = |k: usize| at(k).is_ascii_alphabetic();
+    let space_end = |mut k: usize| {
+        while matches!(at(k), b'\t'..=b'\r' | b' ') {
+            k += 1;
+        }
+        k
+    };
+    // `\b(\d{1,2})[:.h](\d{2})`
+    if !digit(p) || p > 0 && (b[p - 1].is_ascii_alphanumeric() || b[p - 1] == b'_') {
+        return None;
+    }
+    let sep = |k: usize| matches!(at(k), b':' | b'.' | b'h' | b'H');
+    let hour_len = if digit(p + 1) && sep(p + 2) && digit(p + 3) && digit(p + 4) {
+        2
+    } else if sep(p + 1) && digit(p + 2) && digit(p + 3) {
+        1
+    } else {
+        return None;
+    };
+    let hour = p..p + hour_len;
+    let minute = hour.end + 1..hour.end + 3;
+    let mut end = minute.end;
+    // `(?::(\d{2}))?\s*`
+    let second = (at(end) == b':' && digit(end + 1) && digit(end + 2)).then(|| {
+        end += 3;
+        end - 2..end
+    });
+    end = space_end(end);
+    // `(a\.?m\.?|p\.?m\.?)?`
+    let mut ampm = None;
+    if matches!(at(end), b'a' | b'A' | b'p' | b'P') {
+        let m = |k: usize| matches!(at(k), b'm' | b'M');
+        let mut k = end + 1;
+        if at(k) == b'.' && m(k + 1) {
+            k += 2;
+        } else if m(k) {
+            k += 1;
+        } else {
+            k = 0;
+        }
+        if k > 0 {
+            if at(k) == b'.' {
+                k += 1;
+            }
+            ampm = Some(end..k);
+            end = k;
+        }
+    }
+    // `(?:\s*(?:uhr|h))?`
+    let k = space_end(end);
+    if b.get(k..k + 3)
+        .is_some_and(|w| w.eq_ignore_ascii_case(b"uhr"))
+    {
+        end = k + 3;
+    } else if matches!(at(k), b'h' | b'H') {
+        end = k + 1;
+    }
+    // `(?:\s*\(?([a-z]{1,4})\)?)?`
+    let mut zone = None;
+    let k = space_end(end);
+    let start = if at(k) == b'(' { k + 1 } else { k };
+    if letter(start) {
+        let mut k = start + 1;
+        while k < start + 4 && letter(k) {
+            k += 1;
+        }
+        zone = Some(start..k);
+        end = if at(k) == b')' { k + 1 } else { k };
+    }
+    // `(?:\s*([+-]\d{2}:?\d{2}))?`
+    let mut offset = None;
+    let k = space_end(end);
+    if matches!(at(k), b'+' | b'-') && digit(k + 1) && digit(k + 2) {
+        let len = if at(k + 3) == b':' && digit(k + 4) && digit(k + 5) {
+            6
+        } else if digit(k + 3) && digit(k + 4) {
+            5
+        } else {
+            0
+        };
+        if len > 0 {
+            offset = Some(k..k + len);
+            end = k + len;
+        }
+    }
+    Some(TimeMatch {
+        whole: p..end,
+        hour,
+        minute,
+        second,
+        ampm,
+        zone,
+        offset,
+    })
+}
+
 /// The first time of day outside the date's own span: `T14:30:00` plus an offset when a zone
-/// abbreviation or offset follows.
+/// abbreviation or offset follows. An ASCII line is read by [`AsciiTimes`], any other by the
+/// regex.
 fn find_time(
     line: &str,
     date_spans: &[(usize, usize)],
     cal: &Calendar,
 ) -> Option<(String, (usize, usize))> {
-    for c in cal.time.captures_iter(line) {
-        let whole = c.get(0).expect("match");
+    if line.is_ascii() {
+        first_time(
+            line,
+            date_spans,
+            cal,
+            AsciiTimes {
+                bytes: line.as_bytes(),
+                at: 0,
+            },
+        )
+    } else {
+        first_time(line, date_spans, cal, regex_times(line, cal))
+    }
+}
+
+fn first_time(
+    line: &str,
+    date_spans: &[(usize, usize)],
+    cal: &Calendar,
+    matches: impl Iterator<Item = TimeMatch>,
+) -> Option<(String, (usize, usize))> {
+    for c in matches {
+        let whole = c.whole;
         if date_spans
             .iter()
-            .any(|(s, e)| whole.start() < *e && whole.end() > *s)
+            .any(|(s, e)| whole.start < *e && whole.end > *s)
         {
             continue;
         }
-        let mut h: u32 = c[1].parse().ok()?;
-        let min: u32 = c[2].parse().ok()?;
-        let sec: u32 = c.get(3).map_or(Some(0), |s| s.as_str().parse().ok())?;
-        if let Some(ampm) = c.get(4) {
-            let pm = ampm.as_str().to_ascii_lowercase().starts_with('p');
+        let mut h: u32 = line[c.hour].parse().ok()?;
+        let min: u32 = line[c.minute].parse().ok()?;
+        let sec: u32 = c.second.map_or(Some(0), |s| line[s].parse().ok())?;
+        if let Some(ampm) = c.ampm {
+            let pm = line[ampm].to_ascii_lowercase().starts_with('p');
             if h == 0 || h > 12 {
                 continue;
             }
@@ -381,26 +560,26 @@ fn find_time(
         if h > 23 || min > 59 || sec > 59 {
             continue;
         }
-        let mut end = whole.end();
+        let mut end = whole.end;
         let mut zone = String::new();
-        if let Some(z) = c.get(5) {
-            match cal.zones.get(z.as_str().to_ascii_lowercase().as_str()) {
+        if let Some(z) = c.zone {
+            match cal.zones.get(line[z.clone()].to_ascii_lowercase().as_str()) {
                 Some(off) => zone = (*off).to_string(),
-                None => end = z.start(),
+                None => end = z.start,
             }
         }
-        if let Some(off) = c.get(6) {
-            let o = off.as_str();
+        if let Some(off) = c.offset {
+            let o = &line[off.clone()];
             zone = if o.len() == 5 {
                 format!("{}:{}", &o[..3], &o[3..])
             } else {
                 o.to_string()
             };
-            end = off.end();
+            end = off.end;
         }
         return Some((
             format!("T{h:02}:{min:02}:{sec:02}{zone}"),
-            (whole.start(), end),
+            (whole.start, end),
         ));
     }
     None
@@ -966,6 +1145,62 @@ mod tests {
         assert!(
             matched > 1000,
             "only {matched} matches: the lines test too little"
+        );
+    }
+
+    #[test]
+    fn ascii_times_are_the_regex_matches() {
+        let cal = &*CALENDAR;
+        let extra = [
+            "14:30 Uhr",
+            "9:52 PM",
+            "9:52 p.m. EDT",
+            "08h15",
+            "10.15 h",
+            "1:05am",
+            "12:00 (CET)",
+            "23:59:59+0200",
+            "7:30 -05:00",
+            "7:30 -05:0",
+            "7:30 +0",
+            "7.30 (",
+            "7.30 ( EDT)",
+            "11:00  Eastern Time",
+            "x9:00",
+            "_9:00",
+            "123:45",
+            "9:5",
+            "9h 30",
+            "9:30 a.n.",
+            "9:30 a. m.",
+            "9:30 AM.",
+            "9:30 UHRzeit",
+            "9:30\u{b}h",
+            "09:00\tZ",
+            "2024-05-01 10:00",
+        ];
+        let lines = DATELINES
+            .iter()
+            .chain(extra.iter())
+            .map(|l| l.to_string())
+            .chain(random_lines(40_000, false))
+            .chain(random_lines(40_000, true))
+            // the ASCII part of every line, so that lines with non-ASCII pieces count too
+            .map(|l| l.chars().filter(char::is_ascii).collect::<String>());
+        let mut matched = 0;
+        for line in lines {
+            let want: Vec<TimeMatch> = regex_times(&line, cal).collect();
+            matched += want.len();
+            let got: Vec<TimeMatch> = AsciiTimes {
+                bytes: line.as_bytes(),
+                at: 0,
+            }
+            .collect();
+            assert_eq!(got, want, "{line:?}");
+        }
+        assert!(
+            matched > 10_000,
+            "only {matched} times: the lines test too little"
         );
     }
 
