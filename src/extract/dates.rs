@@ -11,26 +11,26 @@
 //! Hand-written rather than `chrono`/`dateparser`: we need only validation of a calendar date and
 //! multilingual month names, which those crates do not carry.
 //!
-//! Speed: a line is only handed to a format's regex when its ASCII digits have that format's shape
-//! (`DigitShapes`); the month names are one alternation factored on shared prefixes
-//! (`month_trie`); the time of day in an ASCII line is read byte by byte (`AsciiTimes`), the
-//! regex's own matches without its capture engine. The tests compare all of it with the
-//! regex-only reading it replaced (`tests::reference`).
+//! Speed: a line is only read for a format when its ASCII digits have that format's shape
+//! (`DigitShapes`). An ASCII line is then read byte by byte for the textual dates
+//! (`AsciiTextual`, starting only at runs of one or two digits) and the time of day
+//! (`AsciiTimes`): the regexes' own matches, without their capture engine. Other lines go to the
+//! regexes, whose month names are one alternation factored on shared prefixes (`month_trie`).
+//! The tests compare all of it with the regex-only reading it replaced (`tests::reference`).
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::FastSet;
 use crate::boilerplate::lang::gather;
+use crate::{FastMap, FastSet};
 
 const DATA: &str = include_str!("dates.txt");
 
 struct Calendar {
-    months: HashMap<&'static str, u32>,
-    zones: HashMap<&'static str, &'static str>,
+    months: FastMap<&'static str, u32>,
+    zones: FastMap<&'static str, &'static str>,
     /// Weekday names and label words: what a dateline may hold besides the date.
     filler: FastSet<&'static str>,
     textual_dmy: Regex,
@@ -41,8 +41,8 @@ struct Calendar {
 }
 
 static CALENDAR: LazyLock<Calendar> = LazyLock::new(|| {
-    let mut months = HashMap::new();
-    let mut zones = HashMap::new();
+    let mut months = FastMap::default();
+    let mut zones = FastMap::default();
     let mut filler = FastSet::default();
     for line in DATA.lines() {
         let mut words = line.split_whitespace();
@@ -206,30 +206,13 @@ pub fn find_date(line: &str) -> Option<Found> {
             }
         }
     }
-    if date.is_none() && textual {
-        for c in cal.textual_dmy.captures_iter(line) {
-            let d: u32 = c[1].parse().ok()?;
-            let m = *cal.months.get(c[2].to_lowercase().as_str())?;
-            let y: i32 = c[3].parse().ok()?;
-            if valid(y, m, d) {
-                date = Some((y, m, d));
-                let whole = c.get(0).expect("match");
-                spans.push((whole.start(), whole.end()));
-                break;
-            }
-        }
-    }
-    if date.is_none() && textual {
-        for c in cal.textual_mdy.captures_iter(line) {
-            let m = *cal.months.get(c[1].to_lowercase().as_str())?;
-            let d: u32 = c[2].parse().ok()?;
-            let y: i32 = c[3].parse().ok()?;
-            if valid(y, m, d) {
-                date = Some((y, m, d));
-                let whole = c.get(0).expect("match");
-                spans.push((whole.start(), whole.end()));
-                break;
-            }
+    for order in [Order::DayMonth, Order::MonthDay] {
+        if date.is_none()
+            && textual
+            && let Some((ymd, span)) = find_textual(line, cal, order, &shapes)?
+        {
+            date = Some(ymd);
+            spans.push(span);
         }
     }
     if date.is_none()
@@ -259,6 +242,308 @@ pub fn find_date(line: &str) -> Option<Found> {
     })
 }
 
+/// Where the parts of one match of a textual date pattern lie in the line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TextualMatch {
+    whole: Range<usize>,
+    day: Range<usize>,
+    month: Range<usize>,
+    year: Range<usize>,
+}
+
+/// Which of the two textual patterns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    /// `1 May 2024`, `1. Mai 2024`, `1 de mayo de 2024`: [`Calendar::textual_dmy`].
+    DayMonth,
+    /// `May 1, 2024`: [`Calendar::textual_mdy`].
+    MonthDay,
+}
+
+/// The matches of the textual pattern of `order` in `line`, in order.
+fn regex_textual<'a>(
+    line: &'a str,
+    cal: &'a Calendar,
+    order: Order,
+) -> impl Iterator<Item = TextualMatch> + 'a {
+    let (re, day, month) = match order {
+        Order::DayMonth => (&cal.textual_dmy, 1, 2),
+        Order::MonthDay => (&cal.textual_mdy, 2, 1),
+    };
+    re.captures_iter(line).map(move |c| TextualMatch {
+        whole: c.get(0).expect("match").range(),
+        day: c.get(day).expect("day group").range(),
+        month: c.get(month).expect("month group").range(),
+        year: c.get(3).expect("year group").range(),
+    })
+}
+
+/// The same matches as [`regex_textual`] for an ASCII line of at most 256 bytes, read byte by
+/// byte (as [`AsciiTimes`]). The day of either pattern is a whole run of one or two digits, so
+/// only where such a run starts (`short_runs`, from [`DigitShapes`]) is a match looked for: the
+/// day-month pattern starts there, the month-day one at the word before it. Where the pattern
+/// offers choices (a day suffix or not, `de` or not) they are tried in the pattern's order; the
+/// month name always runs to the end of its letters (the pattern wants `.`, `,` or white space
+/// after it), and only ASCII names can match ASCII text.
+struct AsciiTextual<'a> {
+    bytes: &'a [u8],
+    /// Where the search goes on: the end of the last match.
+    at: usize,
+    cal: &'a Calendar,
+    order: Order,
+    /// The runs of one or two digits not yet looked at.
+    short_runs: [u64; 4],
+}
+
+impl Iterator for AsciiTextual<'_> {
+    type Item = TextualMatch;
+
+    fn next(&mut self) -> Option<TextualMatch> {
+        let b = self.bytes;
+        for w in 0..4 {
+            while self.short_runs[w] != 0 {
+                let run = w * 64 + self.short_runs[w].trailing_zeros() as usize;
+                self.short_runs[w] &= self.short_runs[w] - 1;
+                let p = match self.order {
+                    Order::DayMonth => run,
+                    // back over the white space, a full stop and the letters before the day
+                    Order::MonthDay => {
+                        let mut k = run;
+                        while k > 0 && is_space_at(b, k - 1) {
+                            k -= 1;
+                        }
+                        if k == run {
+                            continue;
+                        }
+                        if k > 0 && b[k - 1] == b'.' {
+                            k -= 1;
+                        }
+                        while k > 0 && b[k - 1].is_ascii_alphabetic() {
+                            k -= 1;
+                        }
+                        k
+                    }
+                };
+                if p < self.at {
+                    continue;
+                }
+                let found = match self.order {
+                    Order::DayMonth => ascii_dmy_at(b, p, self.cal),
+                    Order::MonthDay => ascii_mdy_at(b, p, self.cal),
+                };
+                if let Some(m) = found {
+                    self.at = m.whole.end;
+                    return Some(m);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Byte `k` of an ASCII line, 0 past its end.
+fn byte_at(b: &[u8], k: usize) -> u8 {
+    b.get(k).copied().unwrap_or(0)
+}
+
+/// Whether byte `k` is white space (`\s` of an ASCII line).
+fn is_space_at(b: &[u8], k: usize) -> bool {
+    matches!(byte_at(b, k), b'\t'..=b'\r' | b' ')
+}
+
+/// Where the white space starting at `k` ends.
+fn space_end(b: &[u8], mut k: usize) -> usize {
+    while is_space_at(b, k) {
+        k += 1;
+    }
+    k
+}
+
+/// Where the run of bytes for which `class` holds, starting at `k`, ends.
+fn run_end(b: &[u8], mut k: usize, class: fn(&u8) -> bool) -> usize {
+    while b.get(k).is_some_and(class) {
+        k += 1;
+    }
+    k
+}
+
+/// The end of `word` (lowercase ASCII) when the line has it at `k`, in any case.
+fn word_at(b: &[u8], k: usize, word: &str) -> Option<usize> {
+    b.get(k..k + word.len())
+        .is_some_and(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+        .then_some(k + word.len())
+}
+
+/// Whether the ASCII word byte rule of `(?-u:\b)` holds for byte `k`.
+fn is_word_at(b: &[u8], k: usize) -> bool {
+    b.get(k)
+        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+}
+
+/// The longest month name, in bytes; a longer run of letters is no month.
+const MONTH_NAME_MAX_BYTES: usize = 16;
+
+/// The month whose name, in any case, is the whole of the letters from `k` on.
+fn month_at(b: &[u8], k: usize, cal: &Calendar) -> Option<Range<usize>> {
+    let end = run_end(b, k, u8::is_ascii_alphabetic);
+    is_month(&b[k..end], cal).then_some(k..end)
+}
+
+/// Whether `word` is a month name in any case.
+fn is_month(word: &[u8], cal: &Calendar) -> bool {
+    if word.is_empty() || word.len() > MONTH_NAME_MAX_BYTES {
+        return false;
+    }
+    let mut lower = [0u8; MONTH_NAME_MAX_BYTES];
+    let lower = &mut lower[..word.len()];
+    lower.copy_from_slice(word);
+    lower.make_ascii_lowercase();
+    std::str::from_utf8(lower).is_ok_and(|name| cal.months.contains_key(name))
+}
+
+/// A year of `\d{4}(?-u:\b)` at `k`.
+fn year_at(b: &[u8], k: usize) -> Option<Range<usize>> {
+    (run_end(b, k, u8::is_ascii_digit) == k + 4 && !is_word_at(b, k + 4)).then_some(k..k + 4)
+}
+
+/// `(?-u:\b)(\d{1,2})(?:\.|er|st|nd|rd|th|º)?\s*(?:de\s+)?(month)\.?,?\s+(?:de\s+|del\s+)?(\d{4})(?-u:\b)`
+/// at byte `p` of an ASCII line (`º` is not ASCII).
+fn ascii_dmy_at(b: &[u8], p: usize, cal: &Calendar) -> Option<TextualMatch> {
+    if !byte_at(b, p).is_ascii_digit() || p > 0 && is_word_at(b, p - 1) {
+        return None;
+    }
+    let day = p..run_end(b, p, u8::is_ascii_digit);
+    if day.len() > 2 {
+        return None;
+    }
+    for suffix in [".", "er", "st", "nd", "rd", "th", ""] {
+        let Some(k) = word_at(b, day.end, suffix) else {
+            continue;
+        };
+        let k = space_end(b, k);
+        let after_de = word_at(b, k, "de")
+            .filter(|&j| is_space_at(b, j))
+            .map(|j| space_end(b, j));
+        for start in [after_de, Some(k)].into_iter().flatten() {
+            let Some(month) = month_at(b, start, cal) else {
+                continue;
+            };
+            let mut j = month.end;
+            if byte_at(b, j) == b'.' {
+                j += 1;
+            }
+            if byte_at(b, j) == b',' {
+                j += 1;
+            }
+            if !is_space_at(b, j) {
+                continue;
+            }
+            let j = space_end(b, j);
+            for word in ["de", "del", ""] {
+                let Some(y) = word_at(b, j, word)
+                    .filter(|&y| word.is_empty() || is_space_at(b, y))
+                    .map(|y| space_end(b, y))
+                    .and_then(|y| year_at(b, y))
+                else {
+                    continue;
+                };
+                return Some(TextualMatch {
+                    whole: p..y.end,
+                    day,
+                    month,
+                    year: y,
+                });
+            }
+        }
+    }
+    None
+}
+
+/// `(?-u:\b)(month)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?-u:\b)` at byte `p` of an ASCII
+/// line.
+fn ascii_mdy_at(b: &[u8], p: usize, cal: &Calendar) -> Option<TextualMatch> {
+    if !byte_at(b, p).is_ascii_alphabetic() || p > 0 && is_word_at(b, p - 1) {
+        return None;
+    }
+    // the shape around the name first: most words of a line are followed by no day
+    let month = p..run_end(b, p, u8::is_ascii_alphabetic);
+    let mut k = month.end;
+    if byte_at(b, k) == b'.' {
+        k += 1;
+    }
+    if !is_space_at(b, k) {
+        return None;
+    }
+    let k = space_end(b, k);
+    let day = k..run_end(b, k, u8::is_ascii_digit);
+    if day.is_empty() || day.len() > 2 || !is_month(&b[month.clone()], cal) {
+        return None;
+    }
+    for suffix in ["st", "nd", "rd", "th", ""] {
+        let Some(mut j) = word_at(b, day.end, suffix) else {
+            continue;
+        };
+        if byte_at(b, j) == b',' {
+            j += 1;
+        }
+        if !is_space_at(b, j) {
+            continue;
+        }
+        if let Some(y) = year_at(b, space_end(b, j)) {
+            return Some(TextualMatch {
+                whole: p..y.end,
+                day,
+                month,
+                year: y,
+            });
+        }
+    }
+    None
+}
+
+/// A calendar date (year, month, day) and the span of the line it was read from.
+type DateAt = ((i32, u32, u32), (usize, usize));
+
+/// The first match that is a calendar date, with its span. `None` when a match cannot be read (a
+/// non-ASCII digit, a month name whose lowercase is no known name): then the line gives no date
+/// at all, as it always has.
+fn first_valid_textual(
+    line: &str,
+    cal: &Calendar,
+    matches: impl Iterator<Item = TextualMatch>,
+) -> Option<Option<DateAt>> {
+    for c in matches {
+        let d: u32 = line[c.day].parse().ok()?;
+        let m = *cal.months.get(line[c.month].to_lowercase().as_str())?;
+        let y: i32 = line[c.year].parse().ok()?;
+        if valid(y, m, d) {
+            return Some(Some(((y, m, d), (c.whole.start, c.whole.end))));
+        }
+    }
+    Some(None)
+}
+
+/// [`first_valid_textual`] of the pattern of `order`, read by [`AsciiTextual`] in an ASCII line.
+fn find_textual(
+    line: &str,
+    cal: &Calendar,
+    order: Order,
+    shapes: &DigitShapes,
+) -> Option<Option<DateAt>> {
+    if line.is_ascii() {
+        let matches = AsciiTextual {
+            bytes: line.as_bytes(),
+            at: 0,
+            cal,
+            order,
+            short_runs: shapes.short_runs,
+        };
+        first_valid_textual(line, cal, matches)
+    } else {
+        first_valid_textual(line, cal, regex_textual(line, cal, order))
+    }
+}
+
 /// What a line's ASCII digits allow: a four-digit run (`year`), one followed by `-dd-`
 /// (`iso`), one right after a full stop (`dotted`), a run of exactly four after a run of one or
 /// two (`textual`: the day, then the year, of `1 May 2024` or `May 1, 2024`). Necessary, not
@@ -269,6 +554,9 @@ struct DigitShapes {
     iso: bool,
     dotted: bool,
     textual: bool,
+    /// Where the runs of one or two digits start, bit i of word i / 64 for byte i: the days a
+    /// textual date can have.
+    short_runs: [u64; 4],
 }
 
 /// Bit i set when byte i of the eight (little-endian) is an ASCII digit.
@@ -333,8 +621,9 @@ fn digit_shapes(bytes: &[u8]) -> DigitShapes {
     };
     let ends: [u64; 4] = std::array::from_fn(|w| digits[w] & !d1[w]);
     let ends_next = shift_down(&ends, 1);
+    shapes.short_runs = std::array::from_fn(|w| run_starts(w) & (ends[w] | ends_next[w]));
     let first_short = (0..4).find_map(|w| {
-        let short = run_starts(w) & (ends[w] | ends_next[w]);
+        let short = shapes.short_runs[w];
         (short != 0).then(|| w * 64 + short.trailing_zeros() as usize)
     });
     for w in 0..4 {
@@ -1205,12 +1494,80 @@ mod tests {
     }
 
     #[test]
+    fn ascii_textual_dates_are_the_regex_matches() {
+        let cal = &*CALENDAR;
+        assert!(cal.months.keys().all(|m| m.len() <= MONTH_NAME_MAX_BYTES));
+        let extra = [
+            "1 de de mayo de 2024",
+            "1 de  del 2024",
+            "1 DEC DE 2024",
+            "1 dec del2024",
+            "1st May 2024",
+            "1stMay 2024",
+            "1sty 2024",
+            "1st sty 2024",
+            "3rd. May 2024",
+            "1thMay,2024",
+            "12. Mai, 2024",
+            "May 3rd, 2024",
+            "May 3rdx 2024",
+            "May. 31st 2024",
+            "May 3 2024_",
+            "May 3 20245",
+            "xMay 3, 2024",
+            "_3 May 2024",
+            "May 3,  2024",
+            "MAY  3RD,\t2024",
+            "May 3,, 2024",
+            "May 3.2024",
+            "3 May. 2024",
+            "3 Mayo 2024",
+            "Dec 1de 2024",
+            "1 dez.,\u{b}2024",
+            "the 3 of May 2024",
+            "9 May 1899 and 10 May 1900",
+        ];
+        let lines = DATELINES
+            .iter()
+            .chain(extra.iter())
+            .map(|l| l.to_string())
+            .chain(random_lines(40_000, false))
+            .chain(random_lines(40_000, true))
+            .map(|l| l.chars().filter(char::is_ascii).collect::<String>())
+            .filter(|l| l.len() <= 256);
+        let mut matched = 0;
+        for line in lines {
+            for order in [Order::DayMonth, Order::MonthDay] {
+                let want: Vec<TextualMatch> = regex_textual(&line, cal, order).collect();
+                matched += want.len();
+                let got: Vec<TextualMatch> = AsciiTextual {
+                    bytes: line.as_bytes(),
+                    at: 0,
+                    cal,
+                    order,
+                    short_runs: digit_shapes(line.as_bytes()).short_runs,
+                }
+                .collect();
+                assert_eq!(got, want, "{order:?} {line:?}");
+            }
+        }
+        assert!(
+            matched > 10_000,
+            "only {matched} dates: the lines test too little"
+        );
+    }
+
+    #[test]
     fn dates_are_read_as_before() {
         let lines = DATELINES
             .iter()
             .map(|l| l.to_string())
             .chain(random_lines(40_000, false))
-            .chain(random_lines(40_000, true));
+            .chain(random_lines(40_000, true))
+            .flat_map(|l| {
+                let ascii = l.chars().filter(char::is_ascii).collect::<String>();
+                [l, ascii]
+            });
         let (mut some, mut whole) = (0, 0);
         for line in lines {
             let want = reference::find_date(&line);
