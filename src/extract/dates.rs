@@ -175,8 +175,7 @@ pub fn find_date(line: &str) -> Option<Found> {
 
     // The numeric formats need their separators next to the year's digits, the textual ones a day
     // of one or two digits before a year of exactly four; the byte test rules out most ASCII
-    // lines before their regex runs (`\d` also matches non-ASCII digits, so other lines always
-    // go to the regex).
+    // lines before they are read (`\d` also matches non-ASCII digits, so other lines always are).
     let exotic = !line.is_ascii();
     let iso_shape = exotic || shapes.iso;
     let dotted_year = exotic || shapes.dotted;
@@ -1067,6 +1066,12 @@ mod tests {
         "9 \u{17f}t 2024",
         "9 o\u{212a}t 2024 10:00",
         "٣ مايو 2024",
+        "3 May ٢٠٢٤ and 2024-05-01",
+        "“Signed 3 May 2024”, 10:00 — said",
+        "Stand: 03.02.2023 – 14:30 Uhr",
+        "Publié le 2024-05-01T08:15:00+02:00 à Paris",
+        "le ³ mai 2024",
+        "Opublikowano: 7 października 2022 • 12:00",
         "3\u{a0}May\u{a0}2024",
         "12 de de dezembro de 2024",
         "2024 May 3 2024",

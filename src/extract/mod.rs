@@ -90,7 +90,9 @@ static SITE: LazyLock<Regex> = LazyLock::new(|| {
 pub fn extract(lines: &[&str], verdicts: &[Verdict]) -> Extracted {
     let mut found = Extracted::default();
     let n = lines.len().min(verdicts.len());
-    let text = |i: usize| lines[i].trim();
+    // Each line trimmed once: the searches below read most lines several times.
+    let texts: Vec<&str> = lines[..n].iter().map(|l| l.trim()).collect();
+    let text = |i: usize| texts[i];
     let is_chrome = |i: usize| {
         verdicts[i]
             .reason
@@ -109,7 +111,7 @@ pub fn extract(lines: &[&str], verdicts: &[Verdict]) -> Extracted {
     let is_prose = |i: usize| {
         let t = text(i);
         verdicts[i].keep
-            && (t.chars().count() >= 100 || (ends_sentence(t) && words(i) >= 10))
+            && (has_chars_at_least(t, 100) || (ends_sentence(t) && words(i) >= 10))
             && byline_of(t).is_none()
     };
     let body_start = (0..n).find(|&i| is_prose(i)).unwrap_or(n);
@@ -122,7 +124,7 @@ pub fn extract(lines: &[&str], verdicts: &[Verdict]) -> Extracted {
         !t.is_empty()
             && !is_chrome(i)
             && (3..=30).contains(&w)
-            && t.chars().count() <= 220
+            && !has_chars_at_least(t, 221)
             && !t.ends_with('.')
             && byline_of(t).is_none()
             && date_of(i).is_none_or(|d| !d.whole_line)
@@ -151,7 +153,7 @@ pub fn extract(lines: &[&str], verdicts: &[Verdict]) -> Extracted {
             found.subtitle = Some(text(j).to_string());
         } else if let Some(j) = (i + 1..n).find(|&j| !text(j).is_empty())
             && j == body_start
-            && text(j).chars().count() < 350
+            && !has_chars_at_least(text(j), 350)
         {
             // Only a line that is set apart from the story: no final full stop (a deck), or
             // followed by the byline or the dateline. Otherwise it is the first paragraph.
@@ -178,7 +180,7 @@ pub fn extract(lines: &[&str], verdicts: &[Verdict]) -> Extracted {
         }
         if found.published.is_none()
             && let Some(d) = date_of(i)
-            && (d.whole_line || t.chars().count() <= 120 && !is_prose(i))
+            && (d.whole_line || !has_chars_at_least(t, 121) && !is_prose(i))
         {
             found.published = Some(Published {
                 iso: Some(d.iso.clone()),
@@ -255,6 +257,12 @@ pub fn extract(lines: &[&str], verdicts: &[Verdict]) -> Extracted {
         });
     found.used.sort_unstable();
     found
+}
+
+/// Whether `t` has at least `count` characters: its length in bytes (one to four a character)
+/// settles most lines without counting them.
+fn has_chars_at_least(t: &str, count: usize) -> bool {
+    t.len() >= count && (t.len() >= 4 * count || t.chars().count() >= count)
 }
 
 fn ends_sentence(t: &str) -> bool {
@@ -438,6 +446,31 @@ mod tests {
         ] {
             assert!(!may_start_byline(line), "{line}");
             assert!(!BYLINE.is_match(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn character_counts_are_settled_by_length_or_counted() {
+        for t in [
+            "",
+            "a",
+            "ab",
+            "é",
+            "éé",
+            "ab€",
+            "€€€",
+            "𝄞𝄞",
+            "a𝄞",
+            "abcd",
+            "ąę",
+        ] {
+            for count in 0..10 {
+                assert_eq!(
+                    has_chars_at_least(t, count),
+                    t.chars().count() >= count,
+                    "{t:?} {count}"
+                );
+            }
         }
     }
 
