@@ -236,7 +236,7 @@ pub fn find_date(line: &str) -> Option<Found> {
     }
     let whole_line = is_whole_line(line, &spans, cal);
     Some(Found {
-        iso: format!("{y:04}-{m:02}-{d:02}{}", iso_time.unwrap_or_default()),
+        iso: iso_date(y, m, d, iso_time.as_deref().unwrap_or_default()),
         whole_line,
     })
 }
@@ -865,10 +865,16 @@ fn first_time(
             };
             end = off.end;
         }
-        return Some((
-            format!("T{h:02}:{min:02}:{sec:02}{zone}"),
-            (whole.start, end),
-        ));
+        let mut time = String::with_capacity(9 + zone.len());
+        time.push('T');
+        for (k, part) in [h, min, sec].into_iter().enumerate() {
+            if k > 0 {
+                time.push(':');
+            }
+            push_padded(&mut time, part, 2);
+        }
+        time.push_str(&zone);
+        return Some((time, (whole.start, end)));
     }
     None
 }
@@ -876,6 +882,9 @@ fn first_time(
 /// Whether what is left of the line outside the date and time is only weekday names, label
 /// words and punctuation.
 fn is_whole_line(line: &str, spans: &[(usize, usize)], cal: &Calendar) -> bool {
+    if line.is_ascii() {
+        return is_whole_ascii_line(line.as_bytes(), spans, cal);
+    }
     let mut rest = String::with_capacity(line.len());
     for (i, c) in line.char_indices() {
         if spans.iter().any(|(s, e)| i >= *s && i < *e) {
@@ -892,6 +901,61 @@ fn is_whole_line(line: &str, spans: &[(usize, usize)], cal: &Calendar) -> bool {
         leftover += word.chars().count();
     }
     leftover <= 3
+}
+
+/// The longest filler word or zone name, in bytes; a longer word is neither.
+const FILLER_MAX_BYTES: usize = 32;
+
+/// [`is_whole_line`] of an ASCII line, without lowercasing a copy of it: the words are the runs
+/// of letters and digits outside the spans, each looked up lowercased in a buffer on the stack.
+fn is_whole_ascii_line(b: &[u8], spans: &[(usize, usize)], cal: &Calendar) -> bool {
+    let in_span = |i: usize| spans.iter().any(|(s, e)| i >= *s && i < *e);
+    let is_word_byte = |i: usize| b[i].is_ascii_alphanumeric() && !in_span(i);
+    let mut leftover = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if !is_word_byte(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && is_word_byte(i) {
+            i += 1;
+        }
+        let word = &b[start..i];
+        let mut lower = [0u8; FILLER_MAX_BYTES];
+        let known = word.len() <= FILLER_MAX_BYTES && {
+            let lower = &mut lower[..word.len()];
+            lower.copy_from_slice(word);
+            lower.make_ascii_lowercase();
+            std::str::from_utf8(lower)
+                .is_ok_and(|w| cal.filler.contains(w) || cal.zones.contains_key(w))
+        };
+        if !known {
+            leftover += word.len();
+        }
+    }
+    leftover <= 3
+}
+
+/// `2024-05-01` followed by `time` (`T02:26:00-04:00` or nothing), for a valid date.
+fn iso_date(y: i32, m: u32, d: u32, time: &str) -> String {
+    let mut iso = String::with_capacity(10 + time.len());
+    push_padded(&mut iso, y.unsigned_abs(), 4);
+    iso.push('-');
+    push_padded(&mut iso, m, 2);
+    iso.push('-');
+    push_padded(&mut iso, d, 2);
+    iso.push_str(time);
+    iso
+}
+
+/// `value` in decimal, padded with zeros to `width` digits (it has no more than that).
+fn push_padded(out: &mut String, value: u32, width: u32) {
+    debug_assert!(value < 10u32.pow(width));
+    for k in (0..width).rev() {
+        out.push(char::from(b'0' + (value / 10u32.pow(k) % 10) as u8));
+    }
 }
 
 #[cfg(test)]
@@ -1560,6 +1624,24 @@ mod tests {
             matched > 10_000,
             "only {matched} dates: the lines test too little"
         );
+    }
+
+    #[test]
+    fn filler_words_fit_the_lookup_buffer() {
+        let cal = &*CALENDAR;
+        assert!(cal.filler.iter().all(|w| w.len() <= FILLER_MAX_BYTES));
+        assert!(cal.zones.keys().all(|w| w.len() <= FILLER_MAX_BYTES));
+    }
+
+    #[test]
+    fn dates_and_times_are_padded_like_format() {
+        for (y, m, d) in [(1900, 1, 1), (2024, 5, 9), (2100, 12, 31)] {
+            assert_eq!(iso_date(y, m, d, ""), format!("{y:04}-{m:02}-{d:02}"));
+            assert_eq!(
+                iso_date(y, m, d, "T09:05:00Z"),
+                format!("{y:04}-{m:02}-{d:02}T09:05:00Z")
+            );
+        }
     }
 
     #[test]
