@@ -90,7 +90,9 @@ static SITE: LazyLock<Regex> = LazyLock::new(|| {
 pub fn extract(lines: &[&str], verdicts: &[Verdict]) -> Extracted {
     let mut found = Extracted::default();
     let n = lines.len().min(verdicts.len());
-    let text = |i: usize| lines[i].trim();
+    // Each line trimmed once: the searches below read most lines several times.
+    let texts: Vec<&str> = lines[..n].iter().map(|l| l.trim()).collect();
+    let text = |i: usize| texts[i];
     let is_chrome = |i: usize| {
         verdicts[i]
             .reason
@@ -109,7 +111,7 @@ pub fn extract(lines: &[&str], verdicts: &[Verdict]) -> Extracted {
     let is_prose = |i: usize| {
         let t = text(i);
         verdicts[i].keep
-            && (t.chars().count() >= 100 || (ends_sentence(t) && words(i) >= 10))
+            && (has_chars_at_least(t, 100) || (ends_sentence(t) && words(i) >= 10))
             && byline_of(t).is_none()
     };
     let body_start = (0..n).find(|&i| is_prose(i)).unwrap_or(n);
@@ -122,7 +124,7 @@ pub fn extract(lines: &[&str], verdicts: &[Verdict]) -> Extracted {
         !t.is_empty()
             && !is_chrome(i)
             && (3..=30).contains(&w)
-            && t.chars().count() <= 220
+            && !has_chars_at_least(t, 221)
             && !t.ends_with('.')
             && byline_of(t).is_none()
             && date_of(i).is_none_or(|d| !d.whole_line)
@@ -151,7 +153,7 @@ pub fn extract(lines: &[&str], verdicts: &[Verdict]) -> Extracted {
             found.subtitle = Some(text(j).to_string());
         } else if let Some(j) = (i + 1..n).find(|&j| !text(j).is_empty())
             && j == body_start
-            && text(j).chars().count() < 350
+            && !has_chars_at_least(text(j), 350)
         {
             // Only a line that is set apart from the story: no final full stop (a deck), or
             // followed by the byline or the dateline. Otherwise it is the first paragraph.
@@ -178,7 +180,7 @@ pub fn extract(lines: &[&str], verdicts: &[Verdict]) -> Extracted {
         }
         if found.published.is_none()
             && let Some(d) = date_of(i)
-            && (d.whole_line || t.chars().count() <= 120 && !is_prose(i))
+            && (d.whole_line || !has_chars_at_least(t, 121) && !is_prose(i))
         {
             found.published = Some(Published {
                 iso: Some(d.iso.clone()),
@@ -257,6 +259,12 @@ pub fn extract(lines: &[&str], verdicts: &[Verdict]) -> Extracted {
     found
 }
 
+/// Whether `t` has at least `count` characters: its length in bytes (one to four a character)
+/// settles most lines without counting them.
+fn has_chars_at_least(t: &str, count: usize) -> bool {
+    t.len() >= count && (t.len() >= 4 * count || t.chars().count() >= count)
+}
+
 fn ends_sentence(t: &str) -> bool {
     matches!(
         t.trim_end().chars().last(),
@@ -266,7 +274,7 @@ fn ends_sentence(t: &str) -> bool {
 
 /// The author named by a byline line (`By Rod McGuirk` -> `Rod McGuirk`), if it is one.
 fn byline_of(t: &str) -> Option<String> {
-    if t.len() > 120 || !BYLINE.is_match(t) {
+    if t.len() > 120 || !may_start_byline(t) || !BYLINE.is_match(t) {
         return None;
     }
     // The names run from the end of the label's white space to the end of the line (BYLINE
@@ -283,6 +291,20 @@ fn byline_of(t: &str) -> Option<String> {
         .filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase()))
         .count();
     (capitalised * 2 >= words.len()).then(|| name.to_string())
+}
+
+/// Whether `t` starts with two letters a byline label can start with, in any case (those of
+/// [`BYLINE_LABEL_PATTERN`]'s words): a test of two bytes before the regex runs, which most lines
+/// fail. None of those letters has a case variant outside ASCII but the Cyrillic `а`.
+fn may_start_byline(t: &str) -> bool {
+    const STARTS: [[u8; 2]; 11] = [
+        *b"au", *b"by", *b"di", *b"do", *b"pa", *b"po", *b"pr", *b"re", *b"te", *b"vo", *b"wr",
+    ];
+    match t.as_bytes() {
+        [a, ..] if !a.is_ascii() => t.starts_with(['а', 'А']),
+        [a, b, ..] => STARTS.contains(&[a.to_ascii_lowercase(), b.to_ascii_lowercase()]),
+        _ => false,
+    }
 }
 
 /// A line made of 2 to 4 capitalised words of letters, like a person's name (the caller checks
@@ -375,6 +397,79 @@ mod tests {
                         .map(str::to_string);
                     assert_eq!(got, want, "{line:?}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn byline_labels_start_with_the_letters_tested_first() {
+        // the pattern's words, split where no parenthesis is open
+        let body = BYLINE_LABEL_PATTERN
+            .strip_prefix("(?i)^(?:")
+            .and_then(|p| p.strip_suffix(r")\s+"))
+            .expect("the label pattern's shape");
+        let (mut depth, mut words, mut word) = (0, Vec::new(), String::new());
+        for c in body.chars() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                '|' if depth == 0 => words.push(std::mem::take(&mut word)),
+                _ => {}
+            }
+            word.push(c);
+        }
+        words.push(word);
+        assert!(words.len() > 15, "{words:?}");
+        let variants = |c: char| c.to_lowercase().chain(c.to_uppercase()).collect::<Vec<_>>();
+        for word in words {
+            let word = word.trim_start_matches('|');
+            let mut chars = word.chars();
+            let (a, b) = (chars.next().unwrap(), chars.next().unwrap());
+            for c in [a, b] {
+                // `k` and `s` have case variants outside ASCII (Kelvin sign, long s)
+                assert!(c.is_alphabetic() && !matches!(c, 'k' | 's'), "{word}");
+            }
+            for x in variants(a) {
+                for y in variants(b) {
+                    let line = format!("{x}{y} Ann Lee");
+                    assert!(may_start_byline(&line), "{word}: {line}");
+                }
+            }
+        }
+        for line in [
+            "Kate Moss",
+            "The end",
+            "b",
+            "",
+            "2024 by Ann",
+            "«By Ann Lee»",
+        ] {
+            assert!(!may_start_byline(line), "{line}");
+            assert!(!BYLINE.is_match(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn character_counts_are_settled_by_length_or_counted() {
+        for t in [
+            "",
+            "a",
+            "ab",
+            "é",
+            "éé",
+            "ab€",
+            "€€€",
+            "𝄞𝄞",
+            "a𝄞",
+            "abcd",
+            "ąę",
+        ] {
+            for count in 0..10 {
+                assert_eq!(
+                    has_chars_at_least(t, count),
+                    t.chars().count() >= count,
+                    "{t:?} {count}"
+                );
             }
         }
     }
