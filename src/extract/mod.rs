@@ -99,7 +99,7 @@ pub fn extract(lines: &[&str], verdicts: &[Verdict]) -> Extracted {
             .as_deref()
             .is_some_and(|r| r.starts_with("phrase:") || r.starts_with("repeated"))
     };
-    let words = |i: usize| text(i).split_whitespace().count();
+    let words = |i: usize| crate::ascii::whitespace_word_count(text(i));
     // Each line is read for a date at most once, however many of the searches below look at it.
     let dates_read: Vec<OnceCell<Option<dates::Found>>> = (0..n).map(|_| OnceCell::new()).collect();
     let date_of = |i: usize| {
