@@ -357,7 +357,8 @@ pub fn detect(lines: &[&str], scratch: &mut WordScratch) -> Detection {
     // holds SAMPLE_BYTES; when that gives under 150 bytes, every line again from the top. Kept as
     // a list of the lines it is made of (with their index); the text itself is only written out
     // for the detectors that need it (non-ASCII text, or a vote that is unclear).
-    let mut parts: Vec<(usize, &str)> = Vec::new();
+    // Room for the sample's lines as most articles give them (a line of 80 bytes or more each).
+    let mut parts: Vec<(usize, &str)> = Vec::with_capacity(SAMPLE_BYTES / 80 + 2);
     let mut len = 0;
     for (i, line) in lines.iter().enumerate().filter(|(_, l)| l.len() >= 80) {
         if len >= SAMPLE_BYTES {
@@ -385,7 +386,7 @@ pub fn detect(lines: &[&str], scratch: &mut WordScratch) -> Detection {
         }
         sample
     };
-    let mut tallies = Vec::new();
+    let mut tallies = Vec::with_capacity(parts.len());
     let voted = vote(&parts, &mut tallies, scratch);
     let index = voted.or_else(|| {
         let lang = whatlang::detect(&joined())?.lang();
