@@ -686,6 +686,8 @@ struct RegexGate {
     /// rarest byte (searched for with `memchr`) and its rules: in a literal search they would
     /// make the search's prefilter test a byte or two, and stop at almost every word.
     short: Vec<(Vec<u8>, usize, u128)>,
+    /// The rarest bytes of `short`, each once: up to three are looked for in one pass.
+    short_bytes: Vec<u8>,
     /// The other `Contains` literals, each once, searched leftmost-longest.
     inner: Option<Literals>,
     /// For pattern i of `inner`: the rules of every literal that is a prefix of it (itself
@@ -703,6 +705,7 @@ impl RegexGate {
             first: vec![0; 256],
             ends: vec![Vec::new(); 256],
             short: Vec::new(),
+            short_bytes: Vec::new(),
             inner: None,
             inner_rules: Vec::new(),
             count: regexes.len(),
@@ -755,6 +758,11 @@ impl RegexGate {
                 (lit, at, rules)
             })
             .collect();
+        for (lit, at, _) in &gate.short {
+            if !gate.short_bytes.contains(&lit[*at]) {
+                gate.short_bytes.push(lit[*at]);
+            }
+        }
         if !inner.is_empty() {
             gate.inner_rules = inner
                 .iter()
@@ -769,6 +777,35 @@ impl RegexGate {
             gate.inner = Literals::new(&lits, MatchKind::LeftmostLongest)?;
         }
         Ok(gate)
+    }
+
+    /// The rules whose short literal ([`SHORT_NEED_BYTES`]) `bytes` hold: each place one of the
+    /// literals' rare bytes stands is looked at, in one pass for up to three such bytes.
+    fn short_needs(&self, bytes: &[u8]) -> u128 {
+        let mut possible = 0;
+        let mut at_rare = |p: usize| {
+            for (lit, at, rules) in &self.short {
+                if bytes[p] == lit[*at] && p >= *at && bytes[p - at..].starts_with(lit) {
+                    possible |= rules;
+                }
+            }
+        };
+        match self.short_bytes[..] {
+            [] => {}
+            [a] => memchr::memchr_iter(a, bytes).for_each(&mut at_rare),
+            [a, b] => memchr::memchr2_iter(a, b, bytes).for_each(&mut at_rare),
+            [a, b, c] => memchr::memchr3_iter(a, b, c, bytes).for_each(&mut at_rare),
+            _ => {
+                for (lit, at, rules) in &self.short {
+                    let found = memchr::memchr_iter(lit[*at], bytes)
+                        .any(|p| p >= *at && bytes[p - at..].starts_with(lit));
+                    if found {
+                        possible |= rules;
+                    }
+                }
+            }
+        }
+        possible
     }
 
     /// The first rule (in the library's order) that matches `norm`.
@@ -789,16 +826,7 @@ impl RegexGate {
                 }
             }
         }
-        for (lit, at, rules) in &self.short {
-            if possible & rules == *rules {
-                continue;
-            }
-            let found = memchr::memchr_iter(lit[*at], bytes)
-                .any(|p| p >= *at && bytes[p - at..].starts_with(lit));
-            if found {
-                possible |= rules;
-            }
-        }
+        possible |= self.short_needs(bytes);
         // Every start of an inner literal: the longest literal found there names, through
         // `inner_rules`, every literal that starts there too; the next search starts one byte on.
         if let Some(inner) = &self.inner {
@@ -1231,11 +1259,10 @@ mod tests {
 
     #[test]
     fn gate_finds_the_rule_every_rule_finds() {
-        let rules = Rules::with_extra(
-            "mine.txt",
-            "regex x (?i)^Breaking\nregex y [^a-z]{3}\nregex z ^(?:a|b)c+$\n",
-        )
-        .expect("valid");
+        // The built-in rules look for two short literals in one pass; with two more (`~`, `§`)
+        // each is looked for on its own.
+        let few = "regex x (?i)^Breaking\nregex y [^a-z]{3}\nregex z ^(?:a|b)c+$\n";
+        let more = format!("{few}regex t [a-z]~[a-z]\nregex p ¶\n");
         // Lines from the fixtures plus lines made to hit (or nearly hit) each kind of need.
         let mut lines: Vec<String> = Vec::new();
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/boilerplate");
@@ -1269,21 +1296,39 @@ mod tests {
             "text/dpa",
             "",
             "x",
+            "a~b",
+            "a ~ b",
+            "¶ 3 and 4",
+            "abc ¶",
         ] {
             lines.push(made.to_string());
         }
-        let mut norm = String::new();
-        let mut hits = 0;
-        for line in &lines {
-            normalise(line, &mut norm);
-            let want = first_by_every_rule(&rules, &norm);
-            assert_eq!(
-                rules.regex_gate.first_match(&norm, &rules.regexes),
-                want,
-                "{norm:?}"
-            );
-            hits += usize::from(want.is_some());
+        for (extra, short_bytes) in [(few, 2), (more.as_str(), 4)] {
+            let rules = Rules::with_extra("mine.txt", extra).expect("valid");
+            assert_eq!(rules.regex_gate.short_bytes.len(), short_bytes);
+            let mut norm = String::new();
+            let (mut hits, mut short_hits) = (0, 0);
+            for line in &lines {
+                normalise(line, &mut norm);
+                let want = first_by_every_rule(&rules, &norm);
+                assert_eq!(
+                    rules.regex_gate.first_match(&norm, &rules.regexes),
+                    want,
+                    "{norm:?}"
+                );
+                hits += usize::from(want.is_some());
+                // The short literals, each looked for apart.
+                let gate = &rules.regex_gate;
+                let by_each = gate
+                    .short
+                    .iter()
+                    .filter(|(lit, _, _)| norm.as_bytes().windows(lit.len()).any(|w| w == &lit[..]))
+                    .fold(0, |acc, (_, _, r)| acc | r);
+                assert_eq!(gate.short_needs(norm.as_bytes()), by_each, "{norm:?}");
+                short_hits += usize::from(by_each != 0);
+            }
+            assert!(hits >= 20, "{hits}");
+            assert!(short_hits >= 4, "{short_hits}");
         }
-        assert!(hits >= 20, "{hits}");
     }
 }
