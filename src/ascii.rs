@@ -100,15 +100,22 @@ pub(crate) fn next_non_ascii(bytes: &[u8], mut pos: usize) -> Option<usize> {
     (pos..bytes.len()).find(|&i| bytes[i] >= 0x80)
 }
 
-/// Whether `bytes` hold an ASCII digit, eight bytes at a time.
-pub(crate) fn has_digit(bytes: &[u8]) -> bool {
+/// Whether `bytes` are all ASCII, and whether they hold an ASCII digit: one pass eight bytes at
+/// a time, for the two questions the boilerplate stage asks of every line.
+pub(crate) fn ascii_and_digit(bytes: &[u8]) -> (bool, bool) {
     let mut chunks = bytes.chunks_exact(8);
     // No early exit: a line is short, and most lines of prose hold no digit at all.
-    let mut found = 0;
+    let (mut high, mut digits) = (0, 0);
     for chunk in &mut chunks {
-        found |= digit_bytes(u64::from_le_bytes(chunk.try_into().expect("chunk of 8")));
+        let x = u64::from_le_bytes(chunk.try_into().expect("chunk of 8"));
+        high |= x;
+        digits |= digit_bytes(x);
     }
-    found != 0 || chunks.remainder().iter().any(u8::is_ascii_digit)
+    let rest = chunks.remainder();
+    (
+        high & splat(0x80) == 0 && rest.iter().all(u8::is_ascii),
+        digits != 0 || rest.iter().any(u8::is_ascii_digit),
+    )
 }
 
 /// Number of ASCII letters and digits at the start of `bytes`.
@@ -222,7 +229,7 @@ mod tests {
                 let first = part.iter().position(|b| !b.is_ascii());
                 assert_eq!(next_non_ascii(part, 0), first, "{start}..{end}");
                 let digit = part.iter().any(u8::is_ascii_digit);
-                assert_eq!(has_digit(part), digit, "{start}..{end}");
+                assert_eq!(ascii_and_digit(part), (part.is_ascii(), digit), "{start}..{end}");
             }
         }
     }

@@ -139,14 +139,15 @@ pub fn classify(
             continue;
         }
         let li = &mut info[i];
+        let (ascii, digits) = crate::ascii::ascii_and_digit(line.as_bytes());
         // An ASCII line has a character a byte (the test is cheaper than counting).
-        li.chars = if crate::ascii::is_ascii(line.as_bytes()) {
+        li.chars = if ascii {
             line.len()
         } else {
             line.chars().count()
         };
         li.ends_sentence = ends_like_sentence(line);
-        li.digits = crate::ascii::has_digit(line.as_bytes());
+        li.digits = digits;
         // Rules other than prefixes never test long lines, so without cross-document counts
         // (which need the whole line's key) only the line's head is normalised.
         let hit = if line.len() >= patterns::CONTAINS_MAX_BYTES && repeats.is_none() {
