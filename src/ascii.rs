@@ -229,7 +229,11 @@ mod tests {
                 let first = part.iter().position(|b| !b.is_ascii());
                 assert_eq!(next_non_ascii(part, 0), first, "{start}..{end}");
                 let digit = part.iter().any(u8::is_ascii_digit);
-                assert_eq!(ascii_and_digit(part), (part.is_ascii(), digit), "{start}..{end}");
+                assert_eq!(
+                    ascii_and_digit(part),
+                    (part.is_ascii(), digit),
+                    "{start}..{end}"
+                );
             }
         }
     }
