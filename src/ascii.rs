@@ -201,14 +201,27 @@ mod tests {
             "é", "\u{a0}", "\u{2003}", "\u{85}", "Harbour", ".",
         ];
         let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut ascii_lines = 0;
         for _ in 0..5000 {
-            let line = crate::testing::mixed_line(crate::testing::xorshift(&mut seed), &pieces, 30);
+            // Three pieces of up to eight each: lines of several eight-byte chunks. A made line
+            // ends in `é`; without it, a few percent of them are all ASCII.
+            let mut line: String = (0..3)
+                .map(|_| {
+                    crate::testing::mixed_line(crate::testing::xorshift(&mut seed), &pieces, 8)
+                })
+                .map(|piece| piece.trim_end_matches('é').to_string())
+                .collect();
+            if seed & 1 == 0 {
+                line.push('é');
+            }
+            ascii_lines += usize::from(line.is_ascii());
             assert_eq!(
                 whitespace_word_count(&line),
                 line.split_whitespace().count(),
                 "{line:?}"
             );
         }
+        assert!(ascii_lines > 100, "{ascii_lines}");
         for b in 0..=127u8 {
             let x = u64::from_le_bytes([b; 8]);
             let want = (b as char).is_whitespace();

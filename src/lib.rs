@@ -60,9 +60,10 @@ pub(crate) mod testing {
         *seed
     }
 
-    /// A line of 1 to `max_pieces` of `pieces`, chosen by the bits of `seed`, ending in `é` (so
-    /// that it is never all ASCII).
+    /// A line of 1 to `max_pieces` (at most 8: seven bits of `seed` choose each) of `pieces`,
+    /// chosen by the bits of `seed`, ending in `é` (so that it is never all ASCII).
     pub(crate) fn mixed_line(seed: u64, pieces: &[&str], max_pieces: usize) -> String {
+        assert!((1..=8).contains(&max_pieces), "seven bits a piece");
         let len = 1 + (seed % max_pieces as u64) as usize;
         let mut line: String = (0..len)
             .map(|k| pieces[((seed >> (7 * k + 3)) % pieces.len() as u64) as usize])

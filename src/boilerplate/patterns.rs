@@ -1241,7 +1241,7 @@ mod tests {
             let mut seed = 0x9e37_79b9_7f4a_7c15u64;
             for _ in 0..2000 {
                 let line =
-                    crate::testing::mixed_line(crate::testing::xorshift(&mut seed), &pieces, 12);
+                    crate::testing::mixed_line(crate::testing::xorshift(&mut seed), &pieces, 8);
                 // Every start, as the regex gate walks a line.
                 let mut from = 0;
                 loop {
