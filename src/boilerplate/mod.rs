@@ -672,12 +672,10 @@ mod tests {
         // lines longer and shorter than END_SHORT_LINES at both ends, blanks among them.
         let mut seed = 0x2545_f491_4f6c_dd1d_u64;
         for _ in 0..3000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let len = (seed % 15) as usize;
+            let r = crate::testing::xorshift(&mut seed);
+            let len = (r % 15) as usize;
             let class: Vec<Class> = (0..len)
-                .map(|k| kinds[((seed >> (4 * k + 3)) % 5) as usize])
+                .map(|k| kinds[((r >> (4 * k + 3)) % 5) as usize])
                 .collect();
             let around = surroundings(&class);
             for i in 0..len {

@@ -1058,10 +1058,8 @@ mod tests {
         for n in 0..5000 {
             let mut line = String::new();
             while line.len() < n % 200 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                line.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
+                let r = crate::testing::xorshift(&mut seed);
+                line.push_str(PIECES[(r % PIECES.len() as u64) as usize]);
             }
             let s = digit_shapes(line.as_bytes());
             assert_eq!(
@@ -1451,12 +1449,7 @@ mod tests {
         ];
         const STRAY: &[&str] = &[" ", "1", "2024", "-", ".", "de ", "May", "é", ":", "_"];
         let mut seed = 0x0dd_ba11_u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = move || crate::testing::xorshift(&mut seed);
         (0..count)
             .map(|_| {
                 let mut line = String::new();
