@@ -13,6 +13,14 @@ pub(crate) const fn splat(byte: u8) -> u64 {
     u64::from_ne_bytes([byte; 8])
 }
 
+/// Up to eight bytes as a little-endian number (the first byte lowest), zero above them: a
+/// short word as one key, or the last bytes of a text padded to eight.
+pub(crate) fn low_bytes(bytes: &[u8]) -> u64 {
+    let mut padded = [0u8; 8];
+    padded[..bytes.len()].copy_from_slice(bytes);
+    u64::from_le_bytes(padded)
+}
+
 /// The top bits of a `u64` of eight bytes (the others clear) gathered into one byte, bit i from
 /// byte i: the multiply moves the bit of byte i to bit 56 + i, and no two products overlap.
 #[inline]

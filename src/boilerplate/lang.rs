@@ -218,8 +218,7 @@ fn pack(word: &[u8]) -> Option<u64> {
     if word.len() > 8 {
         return None;
     }
-    // Byte i goes to bits 8i..8i+8 (little-endian order), the rest stays zero.
-    Some(word.iter().rev().fold(0, |key, &b| key << 8 | u64::from(b)))
+    Some(crate::ascii::low_bytes(word))
 }
 
 /// A multiply-rotate hasher for short words (the Fx hash of rustc): word lookups are the inner
@@ -649,7 +648,7 @@ impl WordMasks {
                     let eight = u64::from_le_bytes(text[from..].try_into().expect("8 bytes"));
                     eight >> (8 * (8 - last.len()))
                 }
-                None => last.iter().rev().fold(0, |v, &b| v << 8 | u64::from(b)),
+                None => crate::ascii::low_bytes(last),
             };
             let (l, a) = classify(v);
             let k = rest.len() / 8;
@@ -756,11 +755,7 @@ fn runs_into(mask: &[u64], lead: &[u64], starts: &mut Vec<u32>, ends: &mut Vec<u
 fn load_word(text: &[u8], start: usize, len: usize) -> (u64, u64) {
     let v = match text.get(start..start + 8) {
         Some(eight) => u64::from_le_bytes(eight.try_into().expect("slice of 8")),
-        None => {
-            let mut padded = [0u8; 8];
-            padded[..len].copy_from_slice(&text[start..start + len]);
-            u64::from_le_bytes(padded)
-        }
+        None => crate::ascii::low_bytes(&text[start..start + len]),
     };
     // The low `len` bytes (a word is never empty: `len` is 1 to 8).
     let keep = u64::MAX >> (64 - 8 * len);

@@ -628,7 +628,7 @@ impl Edge {
         let len = lit.len();
         assert!((1..=8).contains(&len), "literals are cut to NEED_BYTES");
         Edge {
-            bytes: low_bytes(lit),
+            bytes: crate::ascii::low_bytes(lit),
             mask: u64::MAX >> (8 * (8 - len)),
             len,
         }
@@ -640,16 +640,11 @@ impl Edge {
         assert!((1..=8).contains(&len), "literals are cut to NEED_BYTES");
         let shift = 8 * (8 - len) as u32;
         Edge {
-            bytes: low_bytes(lit) << shift,
+            bytes: crate::ascii::low_bytes(lit) << shift,
             mask: u64::MAX << shift,
             len,
         }
     }
-}
-
-/// Up to eight bytes as a little-endian number (the first byte lowest), zero above them.
-fn low_bytes(bytes: &[u8]) -> u64 {
-    bytes.iter().rev().fold(0, |v, &b| v << 8 | u64::from(b))
 }
 
 /// A line's first eight bytes (zero after a shorter line's end) and its last eight (the last
@@ -661,7 +656,7 @@ fn edges(bytes: &[u8]) -> (u64, u64) {
             u64::from_le_bytes(bytes[from..].try_into().expect("8 bytes")),
         ),
         None => {
-            let v = low_bytes(bytes);
+            let v = crate::ascii::low_bytes(bytes);
             (v, v << (8 * (8 - bytes.len())))
         }
     }

@@ -575,9 +575,7 @@ fn digit_mask(bytes: &[u8]) -> [u64; 4] {
     let rest = chunks.remainder();
     if !rest.is_empty() {
         let k = bytes.len() / 8;
-        let mut eight = [0u8; 8];
-        eight[..rest.len()].copy_from_slice(rest);
-        mask[k / 8] |= digit_bits(u64::from_le_bytes(eight)) << (8 * (k % 8));
+        mask[k / 8] |= digit_bits(crate::ascii::low_bytes(rest)) << (8 * (k % 8));
     }
     mask
 }
