@@ -53,8 +53,15 @@ pub(crate) fn space_bytes(x: u64) -> u64 {
     let t = x & !splat(0x80);
     let from_tab = t + splat(0x80 - 0x09);
     let past_cr = t + splat(0x80 - 0x0d - 1);
-    let spaces = !((t ^ splat(b' ')) + !splat(0x80)) & !(t ^ splat(b' ')) & splat(0x80);
-    ((from_tab & !past_cr) | spaces) & !x & splat(0x80)
+    ((from_tab & !past_cr) | equal_bytes(x, b' ')) & !x & splat(0x80)
+}
+
+/// The high bit of each byte of `x` equal to `byte` (ASCII): a byte of `x ^ splat(byte)` is
+/// zero just there, and adding 0x7f to its low seven bits sets the high bit of every other one.
+pub(crate) fn equal_bytes(x: u64, byte: u8) -> u64 {
+    debug_assert!(byte.is_ascii());
+    let y = x ^ splat(byte);
+    !(((y & !splat(0x80)) + !splat(0x80)) | y) & splat(0x80)
 }
 
 /// `text.split_whitespace().count()`, eight bytes at a time for ASCII text: a word starts at each
@@ -179,6 +186,13 @@ mod tests {
                     "{b:#x}"
                 );
                 assert_eq!(digit_bytes(x) & bit != 0, b.is_ascii_digit(), "{b:#x}");
+                for byte in [b' ', b'\'', 0x00, 0x7f] {
+                    assert_eq!(
+                        equal_bytes(x, byte) & bit != 0,
+                        b == byte,
+                        "{b:#x} {byte:#x}"
+                    );
+                }
             }
         }
     }

@@ -19,7 +19,7 @@
 use std::collections::HashMap;
 use std::sync::{LazyLock, OnceLock};
 
-use crate::ascii::gather;
+use crate::ascii::{equal_bytes, gather, splat};
 
 /// Words of direct address per language (`CODE word word ...` a line).
 const ADDRESS: &str = include_str!("address.txt");
@@ -183,7 +183,7 @@ impl WordTable {
                 return self.get(lower.word(&text[start..end]));
             }
             // Letters lowercased by setting bit 5, which the apostrophe has already.
-            return self.get_packed(v | ((ONES * 0x20) & keep));
+            return self.get_packed(v | (splat(0x20) & keep));
         }
         if !ascii && !text[start..end].is_ascii() {
             return self.get(lower.word(&text[start..end]));
@@ -543,9 +543,7 @@ pub struct WordMasks {
 }
 
 /// Each byte's top bit, in a `u64` of eight bytes.
-pub(crate) const HIGH: u64 = 0x8080_8080_8080_8080;
-/// Each byte set to 1.
-pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = splat(0x80);
 
 /// Letter and apostrophe bits of eight ASCII bytes (bit i for byte i).
 #[inline]
@@ -553,12 +551,9 @@ fn classify8(v: u64) -> (u64, u64) {
     // ASCII bytes are below 0x80, so none of these sums carries into the next byte. With bit 5
     // set, letters are 0x61..=0x7a: at least 0x61 sets the top bit of v + 0x1f, at least 0x7b
     // that of v + 0x05.
-    let x = v | (ONES * 0x20);
-    let letters = (x + ONES * 0x1f) & !(x + ONES * 0x05) & HIGH;
-    // A zero byte of y is an apostrophe of v: the sum sets the top bit of every non-zero byte.
-    let y = v ^ (ONES * u64::from(b'\''));
-    let apostrophes = !(((y & !HIGH) + !HIGH) | y) & HIGH;
-    (gather(letters), gather(apostrophes))
+    let x = v | splat(0x20);
+    let letters = (x + splat(0x1f)) & !(x + splat(0x05)) & HIGH;
+    (gather(letters), gather(equal_bytes(v, b'\'')))
 }
 
 /// [`classify8`] for eight bytes of UTF-8, the bytes from 0x80 on all taken for letters (the
