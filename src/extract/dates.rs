@@ -176,7 +176,8 @@ pub fn find_date(line: &str) -> Option<Found> {
     // The numeric formats need their separators next to the year's digits, the textual ones a day
     // of one or two digits before a year of exactly four; the byte test rules out most ASCII
     // lines before they are read (`\d` also matches non-ASCII digits, so other lines always are).
-    let exotic = !line.is_ascii();
+    let ascii = line.is_ascii();
+    let exotic = !ascii;
     let iso_shape = exotic || shapes.iso;
     let dotted_year = exotic || shapes.dotted;
     let textual = exotic || shapes.textual;
@@ -208,7 +209,7 @@ pub fn find_date(line: &str) -> Option<Found> {
     for order in [Order::DayMonth, Order::MonthDay] {
         if date.is_none()
             && textual
-            && let Some((ymd, span)) = find_textual(line, cal, order, &shapes)?
+            && let Some((ymd, span)) = find_textual(line, ascii, cal, order, &shapes)?
         {
             date = Some(ymd);
             spans.push(span);
@@ -229,12 +230,12 @@ pub fn find_date(line: &str) -> Option<Found> {
     }
     let (y, m, d) = date?;
     if iso_time.is_none() {
-        iso_time = find_time(line, &spans, cal).map(|(t, span)| {
+        iso_time = find_time(line, ascii, &spans, cal).map(|(t, span)| {
             spans.push(span);
             t
         });
     }
-    let whole_line = is_whole_line(line, &spans, cal);
+    let whole_line = is_whole_line(line, ascii, &spans, cal);
     Some(Found {
         iso: iso_date(y, m, d, iso_time.as_deref().unwrap_or_default()),
         whole_line,
@@ -522,14 +523,16 @@ fn first_valid_textual(
     Some(None)
 }
 
-/// [`first_valid_textual`] of the pattern of `order`, read by [`AsciiTextual`] in an ASCII line.
+/// [`first_valid_textual`] of the pattern of `order`, read by [`AsciiTextual`] in an ASCII line
+/// (`ascii`, as [`find_date`] found it).
 fn find_textual(
     line: &str,
+    ascii: bool,
     cal: &Calendar,
     order: Order,
     shapes: &DigitShapes,
 ) -> Option<Option<DateAt>> {
-    if line.is_ascii() {
+    if ascii {
         let matches = AsciiTextual {
             bytes: line.as_bytes(),
             at: 0,
@@ -792,14 +795,15 @@ fn ascii_time_at(b: &[u8], p: usize) -> Option<TimeMatch> {
 }
 
 /// The first time of day outside the date's own span: `T14:30:00` plus an offset when a zone
-/// abbreviation or offset follows. An ASCII line is read by [`AsciiTimes`], any other by the
-/// regex.
+/// abbreviation or offset follows. An ASCII line (`ascii`) is read by [`AsciiTimes`], any other
+/// by the regex.
 fn find_time(
     line: &str,
+    ascii: bool,
     date_spans: &[(usize, usize)],
     cal: &Calendar,
 ) -> Option<(String, (usize, usize))> {
-    if line.is_ascii() {
+    if ascii {
         first_time(
             line,
             date_spans,
@@ -879,8 +883,8 @@ fn first_time(
 
 /// Whether what is left of the line outside the date and time is only weekday names, label
 /// words and punctuation.
-fn is_whole_line(line: &str, spans: &[(usize, usize)], cal: &Calendar) -> bool {
-    if line.is_ascii() {
+fn is_whole_line(line: &str, ascii: bool, spans: &[(usize, usize)], cal: &Calendar) -> bool {
+    if ascii {
         return is_whole_ascii_line(line.as_bytes(), spans, cal);
     }
     let mut rest = String::with_capacity(line.len());
