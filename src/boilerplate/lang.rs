@@ -165,7 +165,7 @@ impl WordTable {
     /// The bits of the word `text[start..end]` found by the word scan ([`WordMasks::fill`]),
     /// looked up lowercased: ASCII by setting the case bit (a word of more than
     /// [`MAX_LOOKUP_BYTES`] is in no list), a word with other characters through
-    /// [`lower_word`]. `ascii` says the whole text is ASCII. Always inlined: it is the inner step
+    /// [`Lowered::word`]. `ascii` says the whole text is ASCII. Always inlined: it is the inner step
     /// of both word scans.
     #[inline(always)]
     fn get_scanned(
