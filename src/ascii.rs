@@ -90,8 +90,9 @@ pub(crate) fn whitespace_word_count(text: &str) -> usize {
     count
 }
 
-/// Whether `bytes` are all ASCII, eight bytes at a time without an early exit. The standard
-/// library's test reads lines of news length a byte at a time here.
+/// Whether `bytes` are all ASCII, eight bytes at a time without an early exit. On the lines of
+/// the boilerplate stage, many of them short, callgrind showed the standard library's test
+/// running its byte-at-a-time loop.
 pub(crate) fn is_ascii(bytes: &[u8]) -> bool {
     let mut chunks = bytes.chunks_exact(8);
     let mut high = 0;
